@@ -1,0 +1,46 @@
+"""The normalized form of a text that duplicate detection compares, and its hash.
+
+Two copies of a speech scraped from different sites differ in whitespace, full- versus
+half-width characters, punctuation style and letter case; none of that makes them different
+documents. `dedup_form` folds all of it away, `content_hash` names the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import unicodedata
+
+# Every whitespace and punctuation code point maps to None: str.translate with one table is
+# an order of magnitude faster than a regex over a 15 KB text.
+_DROP_TABLE = {
+    cp: None
+    for cp in range(sys.maxunicode + 1)
+    if unicodedata.category(chr(cp))[0] in "PZ" or chr(cp).isspace()
+    or unicodedata.category(chr(cp)) in ("Cc", "Cf", "Sk", "Sm", "So")
+}
+
+
+def dedup_form(text: str) -> str:
+    """Fold width, case, whitespace and punctuation so that copies of one text compare equal.
+
+    NFKC turns full-width letters and digits into ASCII (`ＸＸ市２０２４` → `XX市2024`); then
+    whitespace and every punctuation or symbol character are dropped and letters are casefolded.
+
+    >>> dedup_form("同志们:\\n  今年，ＸＸ市 GDP 增长 5%!")
+    '同志们今年xx市gdp增长5'
+    >>> dedup_form("同志们：今年,XX市GDP增长5％！") == dedup_form("同志们:\\n  今年，ＸＸ市 GDP 增长 5%!")
+    True
+    """
+    return unicodedata.normalize("NFKC", text).translate(_DROP_TABLE).casefold()
+
+
+def content_hash(text: str) -> str:
+    """A stable 32-hex-digit name for the folded text: equal for exact duplicates.
+
+    >>> content_hash("谢谢大家!") == content_hash("谢谢大家！")
+    True
+    >>> len(content_hash("谢谢大家!"))
+    32
+    """
+    return hashlib.blake2b(dedup_form(text).encode("utf-8"), digest_size=16).hexdigest()
