@@ -159,6 +159,13 @@ def clean_text(text: str, source_path: str, *, is_html: bool = False) -> list[Cl
     ]
 
 
+def too_large_reason(size_bytes: int, config: CleanConfig) -> str:
+    return (
+        f"the file is {size_bytes / 1048576:.1f} MiB, above the {config.max_file_bytes / 1048576:.0f} MiB "
+        "limit for one page (raise --max-file-mb if it is a real document)"
+    )
+
+
 def clean_file(raw: bytes, source_path: str, config: CleanConfig = DEFAULT_CONFIG) -> FileResult:
     """Clean one raw file. A file that cannot be cleaned comes back quarantined, with the reason.
 
@@ -173,10 +180,7 @@ def clean_file(raw: bytes, source_path: str, config: CleanConfig = DEFAULT_CONFI
     encoding = None
     try:
         if len(raw) > config.max_file_bytes:
-            raise TooLargeError(
-                f"the file is {len(raw) / 1048576:.1f} MiB, above the {config.max_file_bytes / 1048576:.0f} MiB "
-                "limit for one page (raise --max-file-mb if it is a real document)"
-            )
+            raise TooLargeError(too_large_reason(len(raw), config))
         is_html = _looks_like_html(raw, source_path)
         decoded = detect_and_decode(raw, is_html=is_html)
         encoding = decoded.encoding

@@ -1,0 +1,219 @@
+"""The `docarchive` command line.
+
+Only this module turns exceptions into messages and exit codes; everything below it raises.
+Prefect is imported only by the commands that run a flow, so `--help` and `sql` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from warehouse import Archive, ArchiveError, default_warehouse
+
+_WAREHOUSE_HELP = "Archive directory [default: $DOCARCHIVE_WAREHOUSE or ./warehouse]."
+
+
+def _archive(warehouse: Path | None) -> Archive:
+    return Archive(warehouse if warehouse is not None else default_warehouse())
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="docarchive")
+def main() -> None:
+    """Turn scraped documents into a clean, deduplicated, queryable archive.
+
+    \b
+    docarchive ingest seeds/                 clean and archive every file under seeds/
+    docarchive sql "select title from documents"
+    docarchive export --format parquet --out out/
+    """
+
+
+# --- ingest --------------------------------------------------------------------------------
+@main.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
+@click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), help=_WAREHOUSE_HELP)
+@click.option("--workers", type=int, default=0, show_default=True, help="Cleaning processes (0: one per core).")
+@click.option("--batch-size", type=click.IntRange(1), default=200, show_default=True, help="Files per Prefect task run.")
+@click.option("--max-file-mb", type=click.IntRange(1), default=32, show_default=True,
+              help="Files above this size are quarantined unread.")
+@click.option("--rehash", is_flag=True, help="Hash every file, even when its size and mtime are unchanged.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run cleaning batches on a Dask cluster: a scheduler address, or 'local'.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's logs.")
+def ingest(source: Path, warehouse: Path | None, workers: int, batch_size: int, max_file_mb: int,
+           rehash: bool, dask_address: str | None, verbose: bool) -> None:
+    """Clean every .html/.htm/.txt file under SOURCE and add it to the archive.
+
+    Files already archived (same bytes) are skipped, so re-running adds nothing. Files that
+    cannot be cleaned are quarantined with the reason (see the `sources` table); the exit
+    code is 0 whenever the run itself completed.
+    """
+    from flows.discover import plan_files
+
+    archive = _archive(warehouse)
+    started = time.monotonic()
+    try:
+        quick = plan_files(source, archive.archived_sources(), {}, rehash=rehash, hash_files=False)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    candidates = len(quick.to_clean) + len(quick.by_status("unreadable"))
+    if candidates == 0:
+        summary = _record_idle_run(archive, source, len(quick.files), started)
+        _print_summary(summary, archive, prefect_used=False)
+        return
+
+    from flows import prefect_env
+
+    prefect_env.configure(verbose)
+    if prefect_env.uses_temporary_server():
+        first = " (first run: Prefect creates its database, ~15 s)" if prefect_env.is_first_run() else ""
+        _stderr(f"Starting Prefect's temporary local server{first}…")
+    from flows.ingest import IngestSettings, run_ingest
+
+    settings = IngestSettings(batch_size=batch_size, workers=workers, max_file_mb=max_file_mb,
+                              rehash=rehash, dask=dask_address)
+    try:
+        with _progress_bar():
+            summary = run_ingest(source.resolve(), archive.warehouse.resolve(), settings, candidates, verbose)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    except Exception as error:
+        if verbose:
+            raise
+        raise click.ClickException(f"the run failed: {type(error).__name__}: {error} (run with -v for details)") from error
+    summary["seconds"] = round(time.monotonic() - started, 2)
+    _print_summary(summary, archive, prefect_used=True)
+
+
+def _record_idle_run(archive: Archive, source: Path, files_seen: int, started: float) -> dict:
+    """A run that found nothing new: recorded in `runs` without starting Prefect."""
+    import uuid
+
+    run_id = f"idle-{uuid.uuid4()}"
+    archive.start_run(run_id, str(source.resolve()))
+    archive.finish_run(run_id, "ok", {"files_seen": files_seen})
+    archive.write_parquet_copies()
+    return {"run_id": run_id, "files_seen": files_seen, "files_new": 0, "files_changed": 0,
+            "files_quarantined": 0, "documents_added": 0, "duplicates_found": 0,
+            "files_unchanged": files_seen, "seconds": round(time.monotonic() - started, 2)}
+
+
+class _progress_bar:
+    """A progress bar on stderr while files are cleaned, when stderr is a terminal."""
+
+    def __enter__(self):
+        from flows import progress
+
+        self._context = None
+        if not sys.stderr.isatty():
+            return self
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                             transient=True, console=_rich_console(stderr=True))
+        self._task = self._bar.add_task("files", total=None)
+        self._bar.start()
+        self._context = progress.listening(
+            lambda total: self._bar.update(self._task, total=total),
+            lambda done: self._bar.advance(self._task, done),
+        )
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._context is not None:
+            self._context.__exit__(*exc)
+            self._bar.stop()
+        return False
+
+
+def _rich_console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _print_summary(summary: dict, archive: Archive, prefect_used: bool) -> None:
+    lines = [
+        f"files seen        {summary['files_seen']:>8}   (new {summary['files_new']}, changed {summary['files_changed']}, "
+        f"unchanged {summary.get('files_unchanged', 0)})",
+        f"quarantined       {summary['files_quarantined']:>8}"
+        + (f"   {_reasons(summary['quarantine_reasons'])}" if summary.get("quarantine_reasons") else ""),
+        f"documents added   {summary['documents_added']:>8}",
+        f"duplicates found  {summary['duplicates_found']:>8}",
+        f"time              {summary['seconds']:>7.1f}s" + ("" if prefect_used else "   (nothing new: Prefect not started)"),
+        f"archive           {archive.path}",
+    ]
+    click.echo("\n".join(lines))
+    if summary["files_quarantined"]:
+        click.echo(f'why: docarchive sql "select source_path, error from sources where status = \'quarantined\'"'
+                   f"{_warehouse_flag(archive)}")
+
+
+def _reasons(reasons: dict) -> str:
+    return ", ".join(f"{code} {n}" for code, n in sorted(reasons.items(), key=lambda kv: -kv[1]))
+
+
+def _warehouse_flag(archive: Archive) -> str:
+    return "" if archive.warehouse == default_warehouse() else f" --warehouse {archive.warehouse}"
+
+
+# --- sql -----------------------------------------------------------------------------------
+@main.command()
+@click.argument("query")
+@click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), help=_WAREHOUSE_HELP)
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "jsonl"]), default="table",
+              show_default=True)
+def sql(query: str, warehouse: Path | None, output_format: str) -> None:
+    """Run QUERY read-only against the archive and print the rows.
+
+    \b
+    docarchive sql "select site, count(*) from documents group by 1"
+    docarchive sql "select * from documents limit 5" --format jsonl
+    """
+    import duckdb
+
+    try:
+        table = _archive(warehouse).query(query)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    except duckdb.Error as error:
+        raise click.ClickException(f"the query failed: {error}") from error
+    _print_rows(table, output_format)
+
+
+def _print_rows(table, output_format: str) -> None:
+    from flows.output import print_rows
+
+    print_rows(table, output_format, sys.stdout)
+
+
+# --- export --------------------------------------------------------------------------------
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["parquet", "jsonl"]), required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory.")
+@click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), help=_WAREHOUSE_HELP)
+@click.option("--include-duplicates", is_flag=True, help="Export every document, not only canonical copies.")
+def export(output_format: str, out: Path, warehouse: Path | None, include_duplicates: bool) -> None:
+    """Write the canonical documents for other projects (Parquet or JSON Lines)."""
+    from warehouse.export import export_documents
+
+    try:
+        written = export_documents(_archive(warehouse), out, output_format, include_duplicates=include_duplicates)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {written.rows} documents to {written.path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""The archive on disk: the DuckDB file, its connections, every write, the Parquet copies.
+
+DuckDB lets one process hold the file for writing, and while it does no other process can
+open it at all. So nothing here keeps the file open: the writer opens it for one short
+transaction per batch, readers open it read-only for one query, and both retry while the
+other holds the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.schema import migrate
+
+ARCHIVE_FILE = "archive.duckdb"
+PARQUET_DIR = "parquet"
+EXPORTED_TABLES = ("documents", "sources", "removals", "runs")
+# A batch commit holds the lock for well under a second; 60 s covers a long export too.
+DEFAULT_LOCK_TIMEOUT_S = 60.0
+# Nothing downloads at run time: DuckDB must not fetch an extension a query happens to name.
+_NO_NETWORK = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class ArchiveError(RuntimeError):
+    """A problem with the archive itself (missing, busy, damaged), with what to do about it."""
+
+
+class ArchiveMissingError(ArchiveError):
+    pass
+
+
+class ArchiveBusyError(ArchiveError):
+    pass
+
+
+def default_warehouse() -> Path:
+    """`$DOCARCHIVE_WAREHOUSE` when set, else `warehouse/` under the current directory."""
+    return Path(os.environ.get("DOCARCHIVE_WAREHOUSE") or "warehouse")
+
+
+@dataclass
+class SourceRow:
+    source_path: str
+    sha256: str
+    size_bytes: int
+    status: str
+    error: str | None
+    error_code: str | None
+    encoding: str | None
+    mtime_ns: int | None
+    same_bytes_as: str | None = None
+
+
+@dataclass
+class DocumentRow:
+    doc_id: str
+    source_path: str
+    part_index: int
+    title: str
+    text: str
+    source_url: str | None
+    site: str | None
+    published_at: datetime | None
+    encoding: str
+    is_truncated: bool
+    duplicate_of: str | None
+    char_count: int
+    source_sha256: str
+    content_hash: str
+    split_note: str | None
+
+
+@dataclass
+class RemovalRow:
+    doc_id: str
+    seq: int
+    rule: str
+    text: str
+    reason: str
+
+
+@dataclass
+class Batch:
+    """Everything one batch of files adds to the archive, written in one transaction."""
+
+    sources: list[SourceRow] = field(default_factory=list)
+    documents: list[DocumentRow] = field(default_factory=list)
+    removals: list[RemovalRow] = field(default_factory=list)
+    # Existing documents whose canonical copy changed: doc_id -> new duplicate_of (or None).
+    relinks: dict[str, str | None] = field(default_factory=dict)
+    # Extra tables the batch appends to (e.g. dedup signatures): table name -> Arrow table.
+    extra: dict[str, pa.Table] = field(default_factory=dict)
+
+
+_SOURCE_SCHEMA = pa.schema([
+    ("source_path", pa.string()), ("sha256", pa.string()), ("size_bytes", pa.int64()),
+    ("status", pa.string()), ("error", pa.string()), ("error_code", pa.string()),
+    ("encoding", pa.string()), ("mtime_ns", pa.int64()), ("same_bytes_as", pa.string()),
+])
+_DOCUMENT_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("source_path", pa.string()), ("part_index", pa.int32()),
+    ("title", pa.string()), ("text", pa.string()), ("source_url", pa.string()), ("site", pa.string()),
+    ("published_at", pa.timestamp("us")), ("encoding", pa.string()), ("is_truncated", pa.bool_()),
+    ("duplicate_of", pa.string()), ("char_count", pa.int32()), ("source_sha256", pa.string()),
+    ("content_hash", pa.string()), ("split_note", pa.string()),
+])
+_REMOVAL_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("seq", pa.int32()), ("rule", pa.string()), ("text", pa.string()), ("reason", pa.string()),
+])
+
+
+def _arrow(rows: list, schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist([vars(row) for row in rows], schema=schema)
+
+
+class Archive:
+    """One warehouse directory: `archive.duckdb` and its Parquet copies."""
+
+    def __init__(self, warehouse: Path | str | None = None, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S):
+        self.warehouse = Path(warehouse) if warehouse is not None else default_warehouse()
+        self.path = self.warehouse / ARCHIVE_FILE
+        self.parquet_dir = self.warehouse / PARQUET_DIR
+        self.lock_timeout_s = lock_timeout_s
+
+    # --- connections ---------------------------------------------------------------------
+    @contextmanager
+    def connect(self, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection held only for the `with` block, retried while another process holds the file."""
+        if read_only and not self.path.exists():
+            raise ArchiveMissingError(
+                f"no archive at {self.path}: run `docarchive ingest SOURCE --warehouse {self.warehouse}` first"
+            )
+        if not read_only:
+            self.warehouse.mkdir(parents=True, exist_ok=True)
+        con = self._open_with_retry(read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _open_with_retry(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only, config=_NO_NETWORK)
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower():
+                    raise ArchiveError(f"cannot open the archive at {self.path}: {error}") from error
+                if time.monotonic() >= deadline:
+                    raise ArchiveBusyError(
+                        f"the archive at {self.path} stayed locked by another process for "
+                        f"{self.lock_timeout_s:.0f} s ({error}); try again when that process has finished"
+                    ) from error
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def initialize(self) -> None:
+        """Create the archive if needed and migrate its schema to this version of docarchive."""
+        with self.connect(read_only=False) as con:
+            migrate(con)
+
+    # --- reads ---------------------------------------------------------------------------
+    def query(self, sql: str, params: list | None = None) -> pa.Table:
+        """Run one read-only query and return its rows as an Arrow table."""
+        with self.connect(read_only=True) as con:
+            return con.execute(sql, params or []).to_arrow_table()
+
+    def archived_sources(self) -> dict[str, tuple[str, int, int | None]]:
+        """Current (not superseded) version of every archived path: path -> (sha256, size, mtime_ns)."""
+        if not self.path.exists():
+            return {}
+        rows = self.query(
+            "SELECT source_path, sha256, size_bytes, mtime_ns FROM sources WHERE superseded_at IS NULL"
+        ).to_pylist()
+        return {r["source_path"]: (r["sha256"], r["size_bytes"], r["mtime_ns"]) for r in rows}
+
+    def archived_hashes(self) -> dict[str, str]:
+        """sha256 -> a path that holds those bytes, for every archived file version."""
+        if not self.path.exists():
+            return {}
+        rows = self.query("SELECT sha256, min(source_path) AS path FROM sources GROUP BY sha256").to_pylist()
+        return {r["sha256"]: r["path"] for r in rows}
+
+    # --- runs ----------------------------------------------------------------------------
+    def start_run(self, run_id: str, source: str, flow_run_id: str | None = None) -> None:
+        """Record a run as started; runs left 'running' by a killed process become 'interrupted'."""
+        with self.connect(read_only=False) as con:
+            migrate(con)
+            con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            con.execute(
+                "INSERT INTO runs (run_id, started_at, status, source, flow_run_id) VALUES (?, ?, 'running', ?, ?)",
+                [run_id, datetime.now(), source, flow_run_id],
+            )
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int], error: str | None = None) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in counts)
+        with self.connect(read_only=False) as con:
+            con.execute(
+                f"UPDATE runs SET finished_at = ?, status = ?, error = ?{', ' if counts else ''}{assignments} WHERE run_id = ?",
+                [datetime.now(), status, error, *counts.values(), run_id],
+            )
+
+    # --- writes --------------------------------------------------------------------------
+    def write_batch(self, run_id: str, batch: Batch) -> None:
+        """Store one batch in a single transaction: all of it lands, or none of it."""
+        now = datetime.now()
+        with self.connect(read_only=False) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._insert(con, "sources", _arrow(batch.sources, _SOURCE_SCHEMA),
+                             {"run_id": run_id, "ingested_at": now})
+                self._supersede_older_versions(con, batch.sources, now)
+                if batch.documents:
+                    next_seq = con.execute("SELECT coalesce(max(ingest_seq), 0) + 1 FROM documents").fetchone()[0]
+                    docs = _arrow(batch.documents, _DOCUMENT_SCHEMA)
+                    docs = docs.append_column("ingest_seq", pa.array(range(next_seq, next_seq + len(docs)), pa.int64()))
+                    self._insert(con, "documents", docs, {"run_id": run_id, "ingested_at": now})
+                self._insert(con, "removals", _arrow(batch.removals, _REMOVAL_SCHEMA), {})
+                for table, rows in batch.extra.items():
+                    self._insert(con, table, rows, {})
+                if batch.relinks:
+                    relinks = pa.table({"doc_id": list(batch.relinks), "duplicate_of": list(batch.relinks.values())},
+                                       schema=pa.schema([("doc_id", pa.string()), ("duplicate_of", pa.string())]))
+                    con.register("relinks", relinks)
+                    con.execute("UPDATE documents SET duplicate_of = r.duplicate_of FROM relinks r WHERE documents.doc_id = r.doc_id")
+                    con.unregister("relinks")
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+
+    @staticmethod
+    def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, constants: dict) -> None:
+        if rows.num_rows == 0:
+            return
+        for name, value in constants.items():
+            rows = rows.append_column(name, pa.array([value] * rows.num_rows))
+        con.register("incoming", rows)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+
+    @staticmethod
+    def _supersede_older_versions(con: duckdb.DuckDBPyConnection, sources: list[SourceRow], now: datetime) -> None:
+        changed = pa.table({"source_path": [s.source_path for s in sources], "sha256": [s.sha256 for s in sources]})
+        if changed.num_rows == 0:
+            return
+        con.register("changed", changed)
+        con.execute(
+            "UPDATE sources SET superseded_at = ? FROM changed c "
+            "WHERE sources.source_path = c.source_path AND sources.sha256 <> c.sha256 AND sources.superseded_at IS NULL",
+            [now],
+        )
+        con.execute(
+            "UPDATE documents SET superseded_at = ? FROM changed c "
+            "WHERE documents.source_path = c.source_path AND documents.source_sha256 <> c.sha256 "
+            "AND documents.superseded_at IS NULL",
+            [now],
+        )
+        con.unregister("changed")
+
+    # --- Parquet copies ------------------------------------------------------------------
+    def write_parquet_copies(self) -> list[Path]:
+        """Snapshot every table to `<warehouse>/parquet/<table>.parquet`, atomically per file.
+
+        Each file is written under a temporary name and renamed over the old one, so a reader
+        (or a kill) never sees half a file.
+        """
+        self.parquet_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        with self.connect(read_only=True) as con:
+            for table in EXPORTED_TABLES:
+                final = self.parquet_dir / f"{table}.parquet"
+                temporary = final.with_name(f".{table}.parquet.tmp-{os.getpid()}")
+                con.execute(
+                    f"COPY (SELECT * FROM {table}) TO '{temporary}' (FORMAT parquet, COMPRESSION zstd)"
+                )
+                os.replace(temporary, final)
+                written.append(final)
+        return written
