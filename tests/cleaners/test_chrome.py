@@ -1,0 +1,80 @@
+"""Chrome rules: each kind removed with its rule name, and body text that merely mentions
+the same words left alone (the negatives)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.chrome import strip_chrome
+
+BODY = ["同志们:", "今年以来,全市科技工作取得显著成绩。", "谢谢大家!"]
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("首页 > 汇报范文 > 在全省会上的汇报发言 >", "breadcrumb"),
+        ("当前位置:首页 > 办公文档 > 讲话", "breadcrumb"),
+        ("您的位置: 网站首页 › 工作总结 › 正文", "breadcrumb"),
+        ("您好,欢迎访问三七文档", "site_banner"),
+        ("欢迎来到第一范文网!", "site_banner"),
+        ("下面是小编为大家整理的在全市会议上的讲话,供大家参考。", "editor_intro"),
+        ("以下是本站为您收集的工作总结范文,欢迎阅读!", "editor_intro"),
+        ("时间:2022-05-08 11:47:00", "date_line"),
+        ("发布日期:2023年5月8日", "date_line"),
+        ("导语:本文来源于网友上传,不代表本站观点,欢迎参考。", "site_disclaimer"),
+        ("来源:网络 作者:佚名 浏览:120次", "page_info"),
+        ("《工作总结.docx》由会员分享,可在线阅读,更多相关《工作总结.docx(5页珍藏版)》请在xxx.com上搜索。", "share_notice"),
+    ],
+)
+def test_head_chrome_is_removed_with_its_rule(line, rule):
+    result = strip_chrome(["在全市会议上的讲话", line] + BODY)
+    assert result.lines == ["在全市会议上的讲话"] + BODY
+    assert [r.rule for r in result.removals] == [rule]
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("推荐访问:科技创新 讲话 工作", "related_links"),
+        ("相关推荐:", "related_links"),
+        ("- 上一篇:村级领导考察工作意见", "prev_next"),
+        ("下一篇:在执行工作联席会议上总结讲话", "prev_next"),
+        ("本文标题:在全市会议上的讲话", "article_footer"),
+        ("链接地址:https://www.777doc.com/doc-1 .html", "article_footer"),
+        ("预览阅读已结束,若您需要写相关文章,请扫码联系老师写作!", "preview_notice"),
+        ("剩余3页未读,继续阅读", "preview_notice"),
+        ("以上就是小编整理的全部内容。", "site_closing"),
+    ],
+)
+def test_tail_chrome_is_removed_with_its_rule(line, rule):
+    result = strip_chrome(["在全市会议上的讲话"] + BODY + [line])
+    assert result.lines == ["在全市会议上的讲话"] + BODY
+    assert [r.rule for r in result.removals] == [rule]
+
+
+def test_tail_walk_steps_over_a_stray_punctuation_line():
+    result = strip_chrome(BODY + [",", "推荐访问:科技创新", "下一篇:总结讲话"])
+    assert result.lines == BODY
+    assert sorted(r.rule for r in result.removals) == ["prev_next", "related_links", "stray_punctuation"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a sentence that quotes the words of a tail rule
+        ["同志们:", "上一篇文章我们讲了创新,下一篇:我们要讲落实。", "推荐访问基层是我们的工作方法。", "谢谢大家!"],
+        # the words of head rules in the middle of a body
+        ["同志们:", "今年工作取得成绩。", "时间:2022年是关键一年,首页工作要做好。", "欢迎访问我市的各位专家学者。", "谢谢!"],
+        # numbered lists and short poem-like lines
+        ["一、加强领导", "1、落实责任。", "2、强化考核。", "春风又绿江南岸", "明月何时照我还"],
+    ],
+    ids=["quoted-tail-words", "head-words-in-body", "lists-and-poems"],
+)
+def test_body_lines_that_mention_chrome_words_survive(body):
+    assert strip_chrome(body).lines == body
+
+
+def test_a_page_of_only_chrome_leaves_nothing():
+    page = ["您好,欢迎访问三七文档", "首页 > 范文 >", "推荐访问:讲话", "下一篇:总结"]
+    assert strip_chrome(page).lines == []

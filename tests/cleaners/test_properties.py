@@ -1,0 +1,72 @@
+"""Property tests: the cleaners never crash, are idempotent, and never lose body lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from cleaners.chrome import strip_chrome
+from cleaners.errors import CleaningError
+from cleaners.pipeline import clean_file, clean_text
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "seeds"
+HANZI = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+SENTENCE = st.builds(lambda body, end: body + end, st.text(HANZI, min_size=8, max_size=60), st.sampled_from("。!?;"))
+PARAGRAPH = st.lists(SENTENCE, min_size=1, max_size=4).map("".join)
+TITLE = st.builds(lambda t, kind: t + kind, st.text(HANZI, min_size=4, max_size=20),
+                  st.sampled_from(["讲话", "工作总结", "实施意见", "汇报发言"]))
+SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SLOW
+@given(st.text(max_size=3000))
+def test_clean_text_raises_nothing_but_cleaning_errors(text):
+    try:
+        clean_text(text, "x.txt")
+    except CleaningError:
+        pass
+
+
+@SLOW
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' &;#!-[]pdivbrhtmlscript同志们:。\n\t")), max_size=2000))
+def test_clean_text_survives_markup_soup(text):
+    try:
+        clean_text(text, "x.html", is_html=True)
+    except CleaningError:
+        pass
+
+
+@SLOW
+@given(st.binary(max_size=4000))
+def test_clean_file_never_raises_on_any_bytes(raw):
+    result = clean_file(raw, "x.html")
+    assert result.quarantined == (not result.documents)
+    if result.quarantined:
+        assert result.error and result.error_code
+
+
+@SLOW
+@given(TITLE, st.lists(PARAGRAPH, min_size=1, max_size=12))
+def test_a_body_with_no_chrome_loses_no_line(title, paragraphs):
+    assert strip_chrome(paragraphs).lines == paragraphs
+    [doc] = clean_text("\n".join([title] + paragraphs), "x.txt")
+    assert doc.title == title
+    assert doc.text.split("\n") == paragraphs
+
+
+@SLOW
+@given(TITLE, st.lists(PARAGRAPH, min_size=1, max_size=12))
+def test_cleaning_is_idempotent(title, paragraphs):
+    [once] = clean_text("\n".join([title] + paragraphs), "x.txt")
+    [twice] = clean_text(once.title + "\n" + once.text, "x.txt")
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
+def test_cleaning_a_clean_sample_document_changes_nothing():
+    for golden in sorted(GOLDEN.glob("*.json")):
+        for doc in json.loads(golden.read_text(encoding="utf-8"))["documents"]:
+            text = "\n".join(doc["text"])
+            [again] = clean_text(doc["title"] + "\n" + text, "x.txt")
+            assert (again.title, again.text) == (doc["title"], text)
