@@ -215,5 +215,10 @@ def export(output_format: str, out: Path, warehouse: Path | None, include_duplic
     click.echo(f"wrote {written.rows} documents to {written.path}")
 
 
+# --- commands defined in their own modules -------------------------------------------------
+# Each module imports nothing heavy at module level, so `--help` stays fast.
+# (one line per module: `from flows.cli_x import command; main.add_command(command)`)
+
+
 if __name__ == "__main__":
     main()
