@@ -261,9 +261,12 @@ def _edit_title(rng, title, lines):
 
 
 def _edit_drop(rng, title, lines):
-    if len(lines) < 5:
+    # a site drops a short paragraph, not a third of a short speech
+    limit = 0.2 * sum(map(len, lines))
+    small = [i for i in range(2, len(lines) - 1) if len(lines[i]) <= limit]
+    if not small:
         return lines
-    i = rng.randrange(2, len(lines) - 1)
+    i = rng.choice(small)
     return lines[:i] + lines[i + 1:]
 
 
@@ -286,12 +289,14 @@ def _truncate(rng: random.Random, lines: list[str]) -> list[str]:
 
 
 def _revision(rng: random.Random, lines: list[str], target_chars: int) -> list[str]:
-    """A different speech that reuses under half of `lines` (never two paragraphs in a row)."""
+    """A different speech that reuses at most 40 % of the body of `lines`, never two in a row."""
     _, fresh = _base_lines(rng, target_chars)
-    out, prev_kept = [fresh[0]], True
-    for i, ln in enumerate(lines[2:-1]):
-        keep = not prev_kept and rng.random() < 0.8
-        out.append(ln if keep else fresh[1 + i % (len(fresh) - 2)])
+    body = lines[2:-1]
+    budget, out, prev_kept = int(0.4 * len(body)), [fresh[0], fresh[1]], True
+    for i, ln in enumerate(body):
+        keep = budget > 0 and not prev_kept and rng.random() < 0.8
+        budget -= keep
+        out.append(ln if keep else fresh[2 + i % max(1, len(fresh) - 3)])
         prev_kept = keep
     return out + [fresh[-1]]
 
