@@ -49,6 +49,12 @@ from cleaners.types import Removal
 # Named data: which markup is chrome, which text is a notice. Grouped by meaning.
 # --------------------------------------------------------------------------------------------
 
+# Full-width punctuation is written as escapes: in many fonts and tools ，：；！？（）｜＞ are
+# indistinguishable from (or silently folded into) their ASCII twins; the escape says which.
+_COMMA, _COLON, _SEMICOLON = "\uff0c", "\uff1a", "\uff1b"
+_EXCLAIM, _QUESTION, _LPAREN, _RPAREN = "\uff01", "\uff1f", "\uff08", "\uff09"
+_BAR, _GREATER = "\uff5c", "\uff1e"
+
 # Never text a reader sees.
 _NEVER_TEXT_TAGS = (
     "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "frame",
@@ -67,8 +73,8 @@ _CHROME_TOKENS: dict[str, tuple[str, ...]] = {
     "navigation": ("nav", "navbar", "navigation", "menu", "menus", "submenu", "topnav", "breadcrumb",
                    "breadcrumbs", "crumb", "crumbs", "mianbaoxie", "pagination", "pager", "paging",
                    "fenye", "sitemap", "skip", "topbar", "toolbar"),
-    # footers and copyright lines: "footer", "copyright", "icp" (备案号)
-    "footer": ("footer", "copyright", "icp", "beian"),
+    # footers: "footer", "site-footer", "article_footer"
+    "footer": ("footer",),
     # sidebars and related-article boxes: "sidebar", "related", 相关文章 = xgwz, 推荐 = tuijian
     "related": ("sidebar", "aside", "related", "relate", "relevant", "recommend", "recommended",
                 "tuijian", "xgwz", "xiangguan", "hotnews", "hotlist", "ranking", "rank", "paihang",
@@ -79,11 +85,11 @@ _CHROME_TOKENS: dict[str, tuple[str, ...]] = {
     # advertising: "ad-box", "adsbygoogle", 广告 = guanggao
     "ads": ("ad", "ads", "advert", "adverts", "advertisement", "adsbygoogle", "guanggao", "sponsor",
             "promo", "promotion"),
-    # comments under an article: "comment-list", 评论 = pinglun
-    "comments": ("comment", "comments", "pinglun", "disqus"),
     # log-in boxes, search boxes, pop-ups
     "widgets": ("login", "signin", "register", "search", "modal", "popup", "dialog", "cookie",
-                "subscribe", "feedback", "gotop", "backtop"),
+                "subscribe", "feedback", "gotop", "backtop", "pay", "reward", "dashang"),
+    # video and audio players' controls (1905.com "playerBottom", video.js "vjs")
+    "media": ("player", "vjs", "jwplayer", "dplayer", "xgplayer"),
 }
 # A *whole* class or id that marks chrome; as a part these words are too common
 # ("position-relative", "top-content", "tags-wrap" are layout classes).
@@ -91,13 +97,42 @@ _CHROME_WHOLE_NAMES: dict[str, tuple[str, ...]] = {
     # 当前位置 boxes on Chinese CMS pages: <div class="position">, <div id="location">
     "navigation": ("position", "location", "weizhi", "dqwz", "site-path", "path", "crumb-nav"),
     "header": ("header", "head", "top", "logo", "site-header", "masthead"),
-    "footer": ("foot", "bottom", "links", "friendlink", "flink", "youqing"),
+    # copyright lines and 备案号 boxes; as a part "copyright" also names zhihu's answer text
+    # ("CopyrightRichText-richText"), so only the whole name counts
+    "footer": ("foot", "bottom", "links", "friendlink", "flink", "youqing", "copyright", "copyrights",
+               "icp", "beian"),
     "related": ("side", "hot", "tags", "tag", "keywords", "xgtj", "tjyd", "cnxh"),
     "ads": ("gg", "ggw", "banner"),
     "widgets": ("tool", "tools", "print", "fontsize", "font-size", "zihao"),
+    # readers' comments under an article. Whole names only: as a part, "comment" also names
+    # highlighted code ("hljs-comment") and forum posts ("CommentPost", the thread itself).
+    "comments": ("comment", "comments", "comment-list", "commentlist", "comment-box", "comment-area",
+                 "comments-area", "comment-wrap", "comment-container", "comment_list", "pinglun",
+                 "disqus_thread", "respond", "reply-box"),
 }
 # Which chrome kinds are worth a Removal (the others are only counted away silently).
 _RECORDED_KINDS = ("navigation", "related", "comments")
+
+# Class/id parts and tags that name the main content ("article-content", "post_body",
+# 正文 = zhengwen, 内容 = neirong); such an element gets `_CONTENT_NAME_BONUS`.
+_CONTENT_NAMES = frozenset({
+    "article", "articles", "content", "contents", "post", "entry", "main", "body", "text", "detail",
+    "details", "story", "artibody", "markdown", "zhengwen", "neirong", "wenzhang", "txt",
+})
+_CONTENT_TAGS = frozenset({"article", "main"})
+
+# Headings of a box of links to other pages: the box they head is chrome (people.com.cn,
+# gmw.cn, news.cn, 范文 portals all title their teaser boxes like this).
+_RELATED_HEADING = re.compile(
+    r"^(?:相关|推荐|热门|热点|最新|最热|精彩|猜你|大家都在|延伸|编辑推荐|今日推荐|为你推荐|看了又看|"
+    r"视觉焦点|图片新闻|热门排行|排行榜?|点击排行|(?:作者|TA|他|她)的?其他|更多)"
+    r"(?:阅读|文章|新闻|推荐|资讯|范文|内容|搜索|专题|排行|喜欢|看|图片|视频|精彩)*[\s\W]{0,3}$"
+)
+# The end of a teaser: a cut summary and its "more" link ("……【详细】", "...[阅读全文]").
+_TEASER_END = re.compile(
+    rf"(?:\.{{3}}|…)\s*[\[【({_LPAREN}]?(?:详细|详情|全文|阅读全文|查看全文|更多|more)[\]】){_RPAREN}]?\s*(?:>>|»)?$|\.{{3}}$",
+    re.I,
+)
 
 # Class names that hide an element (Bootstrap, Tailwind, WordPress screen-reader text).
 _HIDDEN_CLASSES = frozenset({"hidden", "hide", "d-none", "sr-only", "visually-hidden", "screen-reader-text", "invisible"})
@@ -129,15 +164,15 @@ _PREVIEW_WEAK = re.compile(r"(?:查看|阅读|下载|展开)(?:完整|全部)?(?
 _NOTICE_MAX_CHARS = 120
 
 # Lines that are only a page number: "- 3 -", "第 3 页 共 8 页", "3/8".
-_PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d+\s*页(?:\s*[,,/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+_PAGE_NUMBER = re.compile(rf"^(?:[-—–\s]*\d{{1,4}}[-—–\s]*|第\s*\d+\s*页(?:\s*[,{_COMMA}/]?\s*共\s*\d+\s*页)?|\d{{1,4}}\s*/\s*\d{{1,4}})$")
 # Footer lines that no document contains.
 _FOOTER_LINE = re.compile(r"版权所有|copyright|©|ICP[备证]|公网安备|all rights reserved", re.I)
 # The byline under a title: "发布时间:2024-05-08 来源:本站 作者:佚名 浏览:128"
 _BYLINE_LABEL = re.compile(
     r"(?:^|\s)(?:来源|作者|编辑|责任编辑|发布者|浏览|浏览次数|阅读|阅读量|点击|点击数|字号|字体|分享到|发布时间|"
-    r"发布日期|发表时间|上传时间|更新时间|时间|日期)\s*[::]"
+    rf"发布日期|发表时间|上传时间|更新时间|时间|日期|发布于|发表于)\s*[:{_COLON}]"
 )
-_DATE_LABEL = re.compile(r"(?:发布|发表|上传|录入|添加|创建|发文)?(?:时间|日期)\s*[::]|发表于|发布于")
+_DATE_LABEL = re.compile(rf"(?:发布|发表|上传|录入|添加|创建|发文)?(?:时间|日期)\s*[:{_COLON}]|发表于|发布于")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:[\sT_-]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?)?"
@@ -150,19 +185,28 @@ _DATE_META = (
     "sailthru.date", "bytedance:published_time", "weibo: article:create_at", "date",
 )
 # " - 新华网", "_三七文档", "|人民网": separators between a title and the site's name.
-_TITLE_SEPARATOR = re.compile(r"\s*(?:[_|\uff5c]|\s[-–—·]\s|(?<=[^\d\s])-(?=[^\d\s]))\s*")
+_TITLE_SEPARATOR = re.compile(rf"\s*(?:[_|{_BAR}]|\s[-–—·]\s|(?<=[^\d\s])-(?=[^\d\s]))\s*")
 _SITE_LIKE = re.compile(
     r"(?:网|网站|站|频道|文库|文档|在线|官网|门户|平台|新闻|资讯|首页|范文|社区|论坛|百科|博客|日报|晚报|"
     r"\.com|\.cn|\.net|\.org)$|^[\x00-\x7f]+$"
 )
-_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[((][一二三四五六七八九十\d]+[))]|\d+[、.．]|第[一二三四五六七八九十\d]+[章节条部分])")
-_TERMINAL = re.compile(r"[。!?!?;;::…”」』》)\)】\]]\s*$")
-_LIST_MARKER = re.compile(r"^(?:\d+|[一二三四五六七八九十]+|[a-zA-Z])[、.．)\)]")
+_BREADCRUMB = re.compile(rf"(?:首页|主页|位置)\s*(?:[>›»→/{_GREATER}]|&gt;)")
+_HEADING_START = re.compile(
+    rf"^(?:[一二三四五六七八九十]+[、.\uff0e]|[({_LPAREN}][一二三四五六七八九十\d]+[){_RPAREN}]|\d+[、.\uff0e]"
+    r"|第[一二三四五六七八九十\d]+[章节条部分])"
+)
+# A line ends like a sentence, a clause or a poem's line.
+_LINE_END = re.compile(rf"[。!?;:,、{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}{_COMMA}…”’」』》){_RPAREN}】\]~\uff5e]\s*$")
+# A sentence is closed: "。", "!", "?", ";", ":", "……", a closing quote or bracket.
+_TERMINAL = re.compile(rf"[。!?;:{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}…”」』》){_RPAREN}】\]]\s*$")
+_LIST_MARKER = re.compile(rf"^(?:\d+|[一二三四五六七八九十]+|[a-zA-Z])[、.\uff0e){_RPAREN}]")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 # "、" is left out: it ends the number of a heading ("一、加强领导") as often as it lists.
-_SENTENCE_PUNCT = re.compile(r"[,。!?;:,!?;:]|[.!?;:](?=\s|$)")
+# ASCII ",;!?" count too (many pages and all the sample dumps use them in Chinese text), but
+# not "," inside a number, nor ":" or "." unless a space or the end follows (times, decimals).
+_SENTENCE_PUNCT = re.compile(rf"[。{_COMMA}{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}]|[,;!?](?!\d)|[.:](?=\s|$)")
 _CJK_LINE_BREAK = re.compile(
     r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])[ \t\r\n]*\n[ \t\r\n]*(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])"
 )
@@ -173,10 +217,14 @@ _NAME_PARTS = re.compile(r"[^a-z0-9]+")
 
 # Weights of the block score (see the module docstring).
 _LATIN_WEIGHT = 0.4      # a latin letter or digit, against one Chinese character
-_LABEL_COST = 1.0        # a short block without punctuation: a heading, a button, a date
+_LABEL_COST = 1.0        # a tiny block without punctuation: a button, a tab, a number
+_LABEL_MIN_WEIGHT = 4    # below this a label is a button; above it, a line of a list or poem
+_LABEL_SHARE = 0.25      # what an unpunctuated line is worth, against prose
 _PROSE_MIN_WEIGHT = 40   # a block this long is prose even without punctuation
 _LINK_HEAVY = 0.5        # a block whose text is more than half link text is a link list
 _MIN_MAIN_WEIGHT = 12    # the main content must be worth at least a short sentence
+_TEASER_DISCOUNT = 0.2   # what a teaser's summary is worth, against the same text in an article
+_CONTENT_NAME_BONUS = 15 # an element named "content", "article" …: about one sentence
 _MAX_REMOVAL_CHARS = 200
 
 
@@ -273,7 +321,7 @@ def extract_html(html: str, *, url: str | None = None) -> ExtractedPage:
 class _Block:
     """One run of text between block boundaries, with what scoring needs to know about it."""
 
-    __slots__ = ("text", "owner", "chain", "weight", "link_weight", "value")
+    __slots__ = ("text", "owner", "chain", "weight", "link_weight", "value", "list_value")
 
     def __init__(self, text: str, owner: etree._Element, link_text: str):
         self.text = text
@@ -282,6 +330,7 @@ class _Block:
         self.weight = _weight(text)
         self.link_weight = min(_weight(link_text), self.weight) if link_text else 0.0
         self.value = 0.0
+        self.list_value = 0.0
 
     @property
     def link_heavy(self) -> bool:
@@ -557,9 +606,12 @@ def _prune_chrome(body: etree._Element, protected: set) -> tuple[list[Removal], 
             continue
         doomed.append((el, kind))
         skip_under = el
+    doomed += [(el, "related") for el in _related_boxes(body) if el not in protected]
     removals: list[Removal] = []
     preview = False
     for el, kind in doomed:
+        if body not in el.iterancestors():
+            continue  # inside a box removed already
         text = _normalize_ws(el.text_content())
         if _weight(text) > 0.5 * page_weight:
             continue
@@ -573,6 +625,34 @@ def _prune_chrome(body: etree._Element, protected: set) -> tuple[list[Removal], 
                 removals.append(Removal(rule, text[:_MAX_REMOVAL_CHARS], _REASONS[rule]))
         _remove_keep_tail(el)
     return removals, preview
+
+
+def _related_boxes(body: etree._Element) -> list[etree._Element]:
+    """Boxes that a heading like "相关阅读" or "推荐阅读" opens: the heading and what it heads.
+
+    >>> body = _parse('<div id="main"><p>今年成绩显著。</p></div>'
+    ...               '<div id="box"><div class="t"><h3>推荐阅读</h3><a>更多>></a></div><ul><li>某某讲话稿</li></ul></div>').body
+    >>> [el.get("id") for el in _related_boxes(body)]
+    ['box']
+    """
+    boxes = []
+    for el in body.iter():
+        text = el.text
+        if not text or len(text) > 24 or not _RELATED_HEADING.match(text.strip()):
+            continue
+        heading_weight = _weight(text)
+        node = el
+        parent = node.getparent()
+        while parent is not None and parent is not body and _weight(parent.text_content()) <= heading_weight + 8:
+            node, parent = parent, parent.getparent()
+        if parent is None or parent is body or parent.tag == "html":
+            continue
+        opens_box = not (parent.text or "").strip() and all(
+            not _normalize_ws(sibling.text_content()) for sibling in node.itersiblings(preceding=True)
+        )
+        if opens_box and parent not in boxes:
+            boxes.append(parent)
+    return boxes
 
 
 _REASONS = {
@@ -594,7 +674,7 @@ def _looks_like_breadcrumb(text: str) -> bool:
     >>> _looks_like_breadcrumb("当前位置:首页 > 办公文档 > 讲话稿"), _looks_like_breadcrumb("首页 新闻 范文")
     (True, False)
     """
-    return bool(re.search(r"(?:首页|主页|位置)\s*(?:[>›»→/]|&gt;)", text))
+    return bool(_BREADCRUMB.search(text))
 
 
 def _segment(body: etree._Element) -> list[_Block]:
@@ -648,20 +728,42 @@ def _score(blocks: list[_Block]) -> None:
     """Give every block its value: prose counts for its length, labels cost a little, link
     lists cost their length; and record the chain of elements each block lies in.
 
-    >>> blocks = _segment(_parse('<p>今年全市科技工作取得显著成绩。</p><p>一、加强领导</p><p><a href="/">首页</a></p>').body)
+    A teaser — a summary under a linked headline, or one cut off with "……【详细】" — is
+    worth a fifth: a list of them is a portal's index, not a document.
+
+    >>> blocks = _segment(_parse('<p>今年全市科技工作取得显著成绩。</p><p>一、加强领导</p><p><a href="/">首页</a></p>'
+    ...     '<li><h3><a href="/1">科技局召开会议</a></h3><p>5月8日,市科技局召开全体干部会议,部署全年重点工作。</p></li>').body)
     >>> _score(blocks); [b.value for b in blocks]
-    [14.0, -1.0, -2.0]
+    [14.0, -1.0, -2.0, -7.0, 4.6]
     """
+    previous = None
     for block in blocks:
         block.chain = [block.owner, *block.owner.iterancestors()]
         block.value = _block_value(block)
+        if block.value > 0 and (_TEASER_END.search(block.text) or _follows_headline(block, previous)):
+            block.value = round(block.value * _TEASER_DISCOUNT, 1)
+        block.list_value = _list_value(block)
+        previous = block
+
+
+def _follows_headline(block: _Block, previous: _Block | None) -> bool:
+    """Whether a block comes right under a linked headline of the same list item or box.
+
+    >>> blocks = _segment(_parse('<li><a href="/1">科技局召开会议</a><p>市科技局召开全体干部会议。</p></li>').body)
+    >>> _score(blocks); _follows_headline(blocks[1], blocks[0])
+    True
+    """
+    if previous is None or not previous.link_heavy or not 4 <= previous.weight <= 60:
+        return False
+    item = previous.owner if previous.owner.tag in ("li", "dt", "dd") else previous.owner.getparent()
+    return item is not None and item in block.chain[:3] and item.tag not in ("body", "html")
 
 
 def _block_value(block: _Block) -> float:
     """The value a block adds to the element that contains it (see `_score`).
 
     >>> _block_value(_Block("版权所有 © 2024 范文网 京ICP备12345678号", None, ""))
-    -17.2
+    -16.0
     """
     weight, text = block.weight, block.text
     if weight == 0:
@@ -670,35 +772,73 @@ def _block_value(block: _Block) -> float:
         return -weight
     if len(text) < 100 and _FOOTER_LINE.search(text):
         return -weight
-    if weight >= _PROSE_MIN_WEIGHT or _SENTENCE_PUNCT.search(text):
+    # A short line is prose when it is punctuated and ends like a sentence (or a poem's line);
+    # a headline has commas inside but ends bare: "越南河内一建筑起火,已致14死".
+    if weight >= _PROSE_MIN_WEIGHT or (_SENTENCE_PUNCT.search(text) and _LINE_END.search(text)):
         return round(weight - 2 * block.link_weight, 1)
     return -_LABEL_COST
 
 
+def _list_value(block: _Block) -> float:
+    """A block's value on a page without prose: there a run of short unpunctuated lines (a
+    table of contents, a list of names, an unpunctuated modern poem) is the text.
+
+    >>> line = _Block("中国特色社会主义政治经济学视角下的中国式现代化道路", None, "")
+    >>> line.value = _block_value(line); line.value, _list_value(line)
+    (-1.0, 6.2)
+    """
+    if block.value != -_LABEL_COST or block.weight < _LABEL_MIN_WEIGHT:
+        return block.value
+    return round(_LABEL_SHARE * block.weight, 1)
+
+
 def _best_container(blocks: list[_Block]) -> etree._Element:
-    """The element whose blocks add up to the most; among equals, the deepest.
+    """The element whose blocks add up to the most; among equals, the deepest. On a page
+    without a sentence of prose, the lines of a list count (`_list_value`).
 
     >>> body = _parse('<div id="nav"><a href="/">首页</a><br><a href="/a">范文</a></div>'
     ...               '<div id="main"><p>同志们:</p><p>今年全市科技工作取得显著成绩。</p></div>').body
     >>> blocks = _segment(body); _score(blocks); _best_container(blocks).get("id")
     'main'
     """
+    for attribute in ("value", "list_value"):
+        scores = _element_scores(blocks, attribute)
+        best = max(scores.values(), default=0.0)
+        if best >= _MIN_MAIN_WEIGHT:
+            tied = [el for el, score in scores.items() if score >= best - 1e-6]
+            return max(tied, key=lambda el: sum(1 for _ in el.iterancestors()))
+    raise NoMainContentError(
+        "the page holds only navigation, links and site chrome: no part of it reads as a document"
+    )
+
+
+def _element_scores(blocks: list[_Block], attribute: str) -> dict[etree._Element, float]:
+    """Each element's sum of its blocks' values, plus the bonus of a content name."""
     scores: dict[etree._Element, float] = {}
     for block in blocks:
-        if block.value:
+        value = getattr(block, attribute)
+        if value:
             for el in block.chain:
                 if el.tag == "html":
                     break
-                scores[el] = scores.get(el, 0.0) + block.value
-    if not scores:
-        raise NoMainContentError("the page has no text at all, only markup")
-    best = max(scores.values())
-    if best < _MIN_MAIN_WEIGHT:
-        raise NoMainContentError(
-            "the page holds only navigation, links and site chrome: no part of it reads as a document"
-        )
-    tied = [el for el, score in scores.items() if score >= best - 1e-6]
-    return max(tied, key=lambda el: sum(1 for _ in el.iterancestors()))
+                scores[el] = scores.get(el, 0.0) + value
+    for el, score in scores.items():
+        if score > 0 and _has_content_name(el):
+            scores[el] = score + _CONTENT_NAME_BONUS
+    return scores
+
+
+def _has_content_name(el: etree._Element) -> bool:
+    """Whether an element's tag or class/id names it as the main content.
+
+    >>> _has_content_name(lxml.html.fragment_fromstring('<div id="article_content">正文</div>'))
+    True
+    """
+    if el.tag in _CONTENT_TAGS or el.get("itemprop") == "articleBody":
+        return True
+    if el.get("class") is None and el.get("id") is None:
+        return False
+    return not _CONTENT_NAMES.isdisjoint(_name_parts(el)[1])
 
 
 def _outside(blocks: list[_Block], inside: list[_Block]) -> tuple[list[str], list[_Block]]:
@@ -717,7 +857,7 @@ def _keep_body_blocks(inside: list[_Block], title: str | None) -> tuple[list[_Bl
     ...                           '<p>同志们:</p><p>- 2 -</p><p>今年成绩显著。</p></div>').body)
     >>> kept, removals = _keep_body_blocks(blocks, "在全市会议上的讲话")
     >>> [b.text for b in kept], [r.rule for r in removals]
-    (['同志们:', '今年成绩显著。'], ['page_title', 'date_line', 'page_number'])
+    (['同志们:', '今年成绩显著。'], ['page_title', 'date_line'])
     """
     kept: list[_Block] = []
     removals: list[Removal] = []
