@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cleaners.chrome import is_title_like
+from cleaners.chrome import MAX_TITLE_CHARS, is_title_like
 from cleaners.fingerprint import dedup_form
 from cleaners.metadata import clean_title
 from cleaners.types import Removal
@@ -95,7 +95,8 @@ def separate_title(lines: list[str], hints: list[str]) -> Titled:
 
     while lines:
         first = lines[0]
-        if title_key(first) in keys and len(lines) > 1:
+        # A line much longer than any title cannot repeat it (and keying an 8,000-character line costs).
+        if len(first) <= 2 * MAX_TITLE_CHARS and title_key(first) in keys and len(lines) > 1:
             removals.append(Removal("repeated_title", first, "the title repeated as the body's first line"))
             lines.pop(0)
             title = title or first
