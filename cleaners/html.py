@@ -159,19 +159,24 @@ _PREVIEW_STRONG = re.compile(
     r"(?:仅|只)(?:提供|支持|可)?(?:部分|前\s*\d+\s*页)(?:内容)?(?:的)?(?:预览|试读|阅读)|"
     r"(?:完整|全部|全文)内容(?:请|需)(?:下载|购买|登录)"
 )
-_PREVIEW_WEAK = re.compile(r"(?:查看|阅读|下载|展开)(?:完整|全部)?(?:全文|文档|内容)|继续阅读|点击(?:加载|阅读)更多")
-# Longest text a notice block has; a body paragraph that mentions the words is longer.
-_NOTICE_MAX_CHARS = 120
+# "下载文档" is not one: viewers show that button under whole documents too.
+_PREVIEW_WEAK = re.compile(r"(?:查看|阅读|下载|展开)(?:完整|全部)?全文|查看完整(?:内容|文档)|继续阅读|点击(?:加载|阅读)更多")
+# A notice is short and says it first: "预览阅读已结束,若您需要…", "还剩18页未读,继续阅读".
+_NOTICE_MAX_CHARS = 80
+_NOTICE_LEAD_CHARS = 10
 
 # Lines that are only a page number: "- 3 -", "第 3 页 共 8 页", "3/8".
 _PAGE_NUMBER = re.compile(rf"^(?:[-—–\s]*\d{{1,4}}[-—–\s]*|第\s*\d+\s*页(?:\s*[,{_COMMA}/]?\s*共\s*\d+\s*页)?|\d{{1,4}}\s*/\s*\d{{1,4}})$")
 # Footer lines that no document contains.
 _FOOTER_LINE = re.compile(r"版权所有|copyright|©|ICP[备证]|公网安备|all rights reserved", re.I)
 # The byline under a title: "发布时间:2024-05-08 来源:本站 作者:佚名 浏览:128"
+# Labels only a site writes; a document's own "时间:" or "日期:" line is judged by `_head_rule`.
 _BYLINE_LABEL = re.compile(
     r"(?:^|\s)(?:来源|作者|编辑|责任编辑|发布者|浏览|浏览次数|阅读|阅读量|点击|点击数|字号|字体|分享到|发布时间|"
-    rf"发布日期|发表时间|上传时间|更新时间|时间|日期|发布于|发表于)\s*[:{_COLON}]"
+    rf"发布日期|发表时间|上传时间|更新时间|发布于|发表于)\s*[:{_COLON}]"
 )
+# "地点:…", "主持人:…": a line of a document's list of fields.
+_FIELD_LINE = re.compile(rf"^[\u4e00-\u9fff]{{2,6}}\s*[:{_COLON}]\s*\S")
 _DATE_LABEL = re.compile(rf"(?:发布|发表|上传|录入|添加|创建|发文)?(?:时间|日期)\s*[:{_COLON}]|发表于|发布于")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
@@ -186,6 +191,8 @@ _DATE_META = (
 )
 # " - 新华网", "_三七文档", "|人民网": separators between a title and the site's name.
 _TITLE_SEPARATOR = re.compile(rf"\s*(?:[_|{_BAR}]|\s[-–—·]\s|(?<=[^\d\s])-(?=[^\d\s]))\s*")
+# "讲话稿.docx": document-sharing sites show the uploaded file's name as the title.
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|txt|pptx?|xlsx?|wps|rtf)$", re.I)
 _SITE_LIKE = re.compile(
     r"(?:网|网站|站|频道|文库|文档|在线|官网|门户|平台|新闻|资讯|首页|范文|社区|论坛|百科|博客|日报|晚报|"
     r"\.com|\.cn|\.net|\.org)$|^[\x00-\x7f]+$"
@@ -196,9 +203,10 @@ _HEADING_START = re.compile(
     r"|第[一二三四五六七八九十\d]+[章节条部分])"
 )
 # A line ends like a sentence, a clause or a poem's line.
-_LINE_END = re.compile(rf"[。!?;:,、{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}{_COMMA}…”’」』》){_RPAREN}】\]~\uff5e]\s*$")
-# A sentence is closed: "。", "!", "?", ";", ":", "……", a closing quote or bracket.
-_TERMINAL = re.compile(rf"[。!?;:{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}…”」』》){_RPAREN}】\]]\s*$")
+_LINE_END = re.compile(rf"[。.!?;:,、{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}{_COMMA}…”’」』》){_RPAREN}】\]~\uff5e]\s*$")
+# A sentence is closed: "。", "!", "?", ";", ":", "……", maybe inside a closing quote; a closing
+# quote alone is not enough ("擦亮“全国文明城”" goes on: "金字招牌,…").
+_TERMINAL = re.compile(rf"[。!?;:{_EXCLAIM}{_QUESTION}{_SEMICOLON}{_COLON}…][”’」』》){_RPAREN}】\]]*\s*$")
 _LIST_MARKER = re.compile(rf"^(?:\d+|[一二三四五六七八九十]+|[a-zA-Z])[、.\uff0e){_RPAREN}]")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -211,6 +219,7 @@ _CJK_LINE_BREAK = re.compile(
     r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])[ \t\r\n]*\n[ \t\r\n]*(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])"
 )
 _SPACES = re.compile(r"\s+")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_PARTS = re.compile(r"[^a-z0-9]+")
@@ -383,7 +392,7 @@ def _extract(html: str, url: str | None, profiles: tuple[SiteProfile, ...], *, d
     if published is None and profile and profile.date:
         published = next((d for e in _select(body, profile.date) if (d := _parse_date(e.text_content()))), None)
     if published is None:
-        near_first = [r.text for r in notes if r.rule in ("date_line", "page_info")] + outside_before[::-1]
+        near_first = outside_before[::-1] + [r.text for r in notes if r.rule in ("date_line", "page_info")]
         published = _published_from_lines(near_first + [b.text for b in outside_after])
 
     return ExtractedPage(
@@ -404,7 +413,8 @@ def _parse(html: str) -> etree._Element:
     >>> [p.text_content() for p in root.iter("p")]
     ['同志们\\xa0:', '今年成绩显著']
     """
-    data = html.encode("utf-8", "replace")
+    # Control characters are never text, and lxml refuses them in any text it is given back.
+    data = _CONTROL_CHARS.sub("", html).encode("utf-8", "replace")
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   collect_ids=False, default_doctype=False)
     try:
@@ -615,9 +625,9 @@ def _prune_chrome(body: etree._Element, protected: set) -> tuple[list[Removal], 
         text = _normalize_ws(el.text_content())
         if _weight(text) > 0.5 * page_weight:
             continue
-        if len(text) <= _NOTICE_MAX_CHARS and _PREVIEW_STRONG.search(text):
+        if _is_preview_notice(text, near_end=False):
             preview = True
-            removals.append(Removal("preview_notice", text, "the preview cut-off notice (the page showed only part of the document)"))
+            removals.append(Removal("preview_notice", text, _REASONS["preview_notice"]))
         elif kind in _RECORDED_KINDS and text and len(removals) < 8:
             rule = {"navigation": "breadcrumb" if _looks_like_breadcrumb(text) else "site_navigation",
                     "related": "related_links", "comments": "comments"}[kind]
@@ -656,6 +666,7 @@ def _related_boxes(body: etree._Element) -> list[etree._Element]:
 
 
 _REASONS = {
+    "preview_notice": "the preview cut-off notice (the page showed only part of the document)",
     "breadcrumb": "the site's breadcrumb navigation (HTML)",
     "related_links": "links to other pages of the site (HTML sidebar or related box)",
     "comments": "readers' comments under the page, not part of the document",
@@ -862,7 +873,7 @@ def _keep_body_blocks(inside: list[_Block], title: str | None) -> tuple[list[_Bl
     kept: list[_Block] = []
     removals: list[Removal] = []
     at_head = True
-    for block in inside:
+    for index, block in enumerate(inside):
         text = block.text
         rule = None
         if block.link_heavy and block.weight < 200:
@@ -871,12 +882,9 @@ def _keep_body_blocks(inside: list[_Block], title: str | None) -> tuple[list[_Bl
             rule = "site_footer"
         elif _PAGE_NUMBER.match(text):
             rule = "page_number"
-        elif at_head and title and _squash(text) == _squash(title):
-            rule = "page_title"
-        elif at_head and len(text) <= 120 and _BYLINE_LABEL.search(text):
-            rule = "date_line" if _DATE_LABEL.search(text) and _DATE.search(text) else "page_info"
-        elif at_head and len(text) <= 40 and _DATE.search(text) and not _SENTENCE_PUNCT.search(_DATE.sub("", text)):
-            rule = "date_line"
+        elif at_head:
+            following = inside[index + 1].text if index + 1 < len(inside) else ""
+            rule = _head_rule(text, following, title)
         if rule is None:
             kept.append(block)
             # The head ends at the first paragraph of prose (or after a few short lines).
@@ -886,6 +894,32 @@ def _keep_body_blocks(inside: list[_Block], title: str | None) -> tuple[list[_Bl
             rule = "breadcrumb" if rule == "link_list" else rule
             removals.append(Removal(rule, text[:_MAX_REMOVAL_CHARS], _REASONS[rule]))
     return kept, removals
+
+
+def _head_rule(text: str, following: str, title: str | None) -> str | None:
+    """Which chrome a line at the head of the main content is: the title repeated, the date
+    line, the byline — or None for a line of the document.
+
+    A bare "时间:…" line is the page's date line, unless a short "label:" line without a date
+    follows it: then it opens the document's own list of fields (a meeting's 时间/地点/主持).
+
+    >>> _head_rule("发布时间:2024-05-08 来源:本站 浏览:120次", "同志们:", None)
+    'date_line'
+    >>> _head_rule("时间:2022-05-08 11:47:00", "年是中国共产党成立90周年……", None)
+    'date_line'
+    >>> _head_rule("时间:2023年10月9日下午3:00", "地点:社区居委会二楼会议室", None) is None
+    True
+    """
+    if title and _FILE_EXTENSION.sub("", _squash(text)) == _squash(title):
+        return "page_title"
+    if len(text) <= 120 and _BYLINE_LABEL.search(text):
+        return "date_line" if _DATE.search(text) else "page_info"
+    opens_fields = len(following) <= 60 and _FIELD_LINE.match(following) and not _DATE.search(following)
+    if len(text) <= 40 and _DATE.search(text) and not opens_fields:
+        rest = _DATE_LABEL.sub("", _DATE.sub("", text))
+        if not _SENTENCE_PUNCT.search(rest):
+            return "date_line"
+    return None
 
 
 def _find_preview_notice(kept: list[_Block], after: list[_Block]) -> tuple[bool, list[Removal], list[_Block]]:
@@ -900,15 +934,30 @@ def _find_preview_notice(kept: list[_Block], after: list[_Block]) -> tuple[bool,
     body: list[_Block] = []
     tail_start = max(0, len(kept) - 3)
     for index, block in enumerate(kept):
-        short = len(block.text) <= _NOTICE_MAX_CHARS
-        if short and (_PREVIEW_STRONG.search(block.text) or (index >= tail_start and len(block.text) <= 40 and _PREVIEW_WEAK.search(block.text))):
-            removals.append(Removal("preview_notice", block.text, "the preview cut-off notice (the page showed only part of the document)"))
+        if _is_preview_notice(block.text, near_end=index >= tail_start):
+            removals.append(Removal("preview_notice", block.text, _REASONS["preview_notice"]))
         else:
             body.append(block)
     for block in after[:6]:
-        if len(block.text) <= _NOTICE_MAX_CHARS and (_PREVIEW_STRONG.search(block.text) or (len(block.text) <= 40 and _PREVIEW_WEAK.search(block.text))):
-            removals.append(Removal("preview_notice", block.text, "the preview cut-off notice (the page showed only part of the document)"))
+        if _is_preview_notice(block.text, near_end=True):
+            removals.append(Removal("preview_notice", block.text, _REASONS["preview_notice"]))
     return bool(removals), removals, body
+
+
+def _is_preview_notice(text: str, *, near_end: bool) -> bool:
+    """Whether a line is a preview cut-off notice; "查看全文"-like ones only count at the end.
+
+    >>> _is_preview_notice("还剩18页未读,继续阅读", near_end=False), _is_preview_notice("点击查看全文", near_end=False)
+    (True, False)
+    >>> _is_preview_notice("会议指出,大家要继续深入学习,他说试读结束以后还要讨论。", near_end=True)
+    False
+    """
+    if len(text) > _NOTICE_MAX_CHARS:
+        return False
+    strong = _PREVIEW_STRONG.search(text)
+    if strong and strong.start() <= _NOTICE_LEAD_CHARS:
+        return True
+    return near_end and len(text) <= 40 and bool(_PREVIEW_WEAK.search(text))
 
 
 def _page_of(el: etree._Element) -> etree._Element | None:
@@ -1015,6 +1064,8 @@ def _choose_title(meta: dict[str, str], h1s: list[str], site: str | None) -> str
     '全市科技工作会议召开'
     """
     stated = [_strip_site_name(meta[k], site) for k in ("og:title", "ld:headline", "title") if meta.get(k)]
+    stated = [_FILE_EXTENSION.sub("", t) for t in stated]
+    h1s = [_FILE_EXTENSION.sub("", h) for h in h1s]
     stated = [t for t in stated if t]
     for h1 in h1s:
         if h1 and 2 <= len(h1) <= 150 and h1 != site and any(
