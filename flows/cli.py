@@ -7,6 +7,7 @@ Prefect is imported only by the commands that run a flow, so `--help` and `sql` 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,10 +76,22 @@ def ingest(source: Path, warehouse: Path | None, workers: int, batch_size: int, 
     from flows import prefect_env
 
     prefect_env.configure(verbose)
+    server = None
     if prefect_env.uses_temporary_server():
+        from flows.prefect_server import TemporaryServer
+
         first = " (first run: Prefect creates its database, ~15 s)" if prefect_env.is_first_run() else ""
         _stderr(f"Starting Prefect's temporary local server{first}…")
-    from flows.ingest import IngestSettings, run_ingest
+        server = TemporaryServer()
+        server.launch()
+        os.environ["PREFECT_API_URL"] = server.api_url  # read by Prefect at import, inherited by workers
+    from flows.ingest import IngestSettings, run_ingest  # imports Prefect while the server boots
+
+    if server is not None:
+        try:
+            server.wait_ready()
+        except Exception as error:
+            raise click.ClickException(str(error)) from error
 
     settings = IngestSettings(batch_size=batch_size, workers=workers, max_file_mb=max_file_mb,
                               rehash=rehash, dask=dask_address)
@@ -204,20 +217,35 @@ def _print_rows(table, output_format: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory.")
 @click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), help=_WAREHOUSE_HELP)
 @click.option("--include-duplicates", is_flag=True, help="Export every document, not only canonical copies.")
-def export(output_format: str, out: Path, warehouse: Path | None, include_duplicates: bool) -> None:
-    """Write the canonical documents for other projects (Parquet or JSON Lines)."""
+@click.option("--since", metavar="DATE|RUN_ID",
+              help="Only documents that arrived since: ingested at or after DATE (YYYY-MM-DD[THH:MM:SS]), "
+                   "or added by runs started after RUN_ID (the export's schema file names the next one).")
+def export(output_format: str, out: Path, warehouse: Path | None, include_duplicates: bool, since: str | None) -> None:
+    """Write the canonical documents for other projects (Parquet or JSON Lines).
+
+    \b
+    Parquet: OUT/documents.parquet/site=<site>/year=<year>/*.parquet (zstd)
+    JSONL:   OUT/documents.jsonl, one document per line
+    Beside it, OUT/documents.<format>.schema.json: columns, meanings, filter, row count.
+    """
     from warehouse.export import export_documents
 
     try:
-        written = export_documents(_archive(warehouse), out, output_format, include_duplicates=include_duplicates)
+        written = export_documents(_archive(warehouse), out, output_format, include_duplicates=include_duplicates,
+                                   since=since)
     except ArchiveError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {written.rows} documents to {written.path}")
+    click.echo(f"schema: {written.schema_path}")
+    if written.next_since:
+        click.echo(f"next time, to get only what arrives after this export: --since {written.next_since}")
 
 
 # --- commands defined in their own modules -------------------------------------------------
 # Each module imports nothing heavy at module level, so `--help` stays fast.
 # (one line per module: `from flows.cli_x import command; main.add_command(command)`)
+from flows.schedule import schedule; main.add_command(schedule)  # noqa: E402, E702
+from flows.cli_inspect import schema, show, stats; main.add_command(show); main.add_command(stats); main.add_command(schema)  # noqa: E402, E702
 
 
 if __name__ == "__main__":

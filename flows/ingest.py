@@ -151,7 +151,7 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
     started = time.monotonic()
     run_id = str(flow_run.id or f"local-{int(time.time())}")
     archive = Archive(warehouse)
-    archive.start_run(run_id, source, flow_run_id=str(flow_run.id) if flow_run.id else None)
+    archive.start_run(run_id, source, flow_run_id=str(flow_run.id) if flow_run.id else None, on_wait=logger.warning)
     counts = RunCounts()
     try:
         plan = discover(source, warehouse, settings.rehash)
@@ -208,9 +208,9 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
 
 def run_ingest(source: Path, warehouse: Path, settings: IngestSettings, files_to_clean: int, verbose: bool = False) -> dict:
     """Run the ingest flow in this process with the task runner the workload calls for."""
-    from flows.prefect_env import fast_exit_settings, quiet_loggers
+    from flows.prefect_env import quiet_loggers, run_settings
 
     quiet_loggers(verbose)
     runner = _task_runner(settings, files_to_clean)
-    with fast_exit_settings():
+    with run_settings():
         return ingest_flow.with_options(task_runner=runner)(str(source), str(warehouse), settings)

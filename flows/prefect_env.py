@@ -29,6 +29,8 @@ def uses_temporary_server() -> bool:
     return not os.environ.get("PREFECT_API_URL")
 
 
+
+
 def configure(verbose: bool = False) -> None:
     """Set Prefect's environment before it is imported; idempotent."""
     os.environ.setdefault("PREFECT_HOME", str(prefect_home()))
@@ -47,8 +49,8 @@ def quiet_loggers(verbose: bool = False) -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def fast_exit_settings():
-    """Settings for a flow run that should not wait ~1 s at exit for its heartbeat thread."""
+def run_settings():
+    """Settings for one CLI flow run: no ~1 s wait at exit for the heartbeat thread."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     return temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
