@@ -13,8 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from warehouse.inspection import DocumentReport
 
 _WAREHOUSE_HELP = "Archive directory [default: $DOCARCHIVE_WAREHOUSE or ./warehouse]."
 _warehouse_option = click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), help=_WAREHOUSE_HELP)
@@ -77,7 +81,7 @@ def show(doc_id: str, warehouse: Path | None, output_format: str, show_text: boo
     click.echo("\n".join(_removal_lines(report.removals)))
 
 
-def _document_lines(report) -> list[str]:
+def _document_lines(report: DocumentReport) -> list[str]:
     doc, source = report.document, report.source or {}
     fields = [
         ("doc_id", doc["doc_id"]),
@@ -96,7 +100,7 @@ def _document_lines(report) -> list[str]:
     return [f"{name:<11} {value}" for name, value in fields if value is not None]
 
 
-def _status(report) -> str:
+def _status(report: DocumentReport) -> str:
     doc = report.document
     if doc["superseded_at"] is not None:
         state = f"superseded {doc['superseded_at']:%Y-%m-%d %H:%M:%S} (its file changed since)"
@@ -150,6 +154,7 @@ def stats(warehouse: Path | None, output_format: str, limit: int) -> None:
 
 
 def _hint_more_quarantined(sections: dict, warehouse: Path | None) -> None:
+    """Say how to list every quarantined file when --limit left some out."""
     overview = dict(zip(*sections["overview"].to_pydict().values()))
     listed = sections["quarantined files"].num_rows
     if overview["quarantined files"] > listed:

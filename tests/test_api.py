@@ -14,7 +14,6 @@ import pytest
 
 import docarchive
 from docarchive import ArchiveMissingError, Document, DocumentNotFoundError, QueryError, Removal, open_archive
-from tests.conftest import ROOT
 from tests.sample_archive import DUPLICATED_SEED, GBK_COPY, copy_archive, ingest_new_document, sample_warehouse
 from warehouse import Archive
 
@@ -127,10 +126,10 @@ def test_the_package_is_typed_and_exports_its_names():
     assert docarchive.open_archive.__doc__ and docarchive.ArchiveReader.documents.__doc__
 
 
-def test_the_api_does_not_import_prefect(warehouse):
+def test_the_api_does_not_import_prefect(warehouse, tmp_path):
     code = ("import sys; from docarchive import open_archive; a = open_archive(sys.argv[1]); "
             "list(a.documents()); a.sql('select 1'); print('prefect' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code, str(warehouse)], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ}, timeout=120)
+                            cwd=tmp_path, env={**os.environ}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
