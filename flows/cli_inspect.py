@@ -133,8 +133,11 @@ def _removal_lines(removals: list[dict]) -> list[str]:
 @click.option("--limit", type=click.IntRange(0), default=20, show_default=True,
               help="Quarantined files to list (0: all).")
 def stats(warehouse: Path | None, output_format: str, limit: int) -> None:
-    """Count what the archive holds: documents by site, encoding and year; duplicates;
-    quarantined files with their reasons; how often each cleaning rule fired.
+    """Count documents, duplicates, quarantined files and cleaning-rule hits.
+
+    Documents by site, encoding and year published; duplicates and the largest clusters;
+    quarantined files with their reasons; how often each cleaning rule fired. Counts are over
+    the archive as it stands: superseded versions of changed files are left out.
     """
     from flows.output import print_rows
     from warehouse.inspection import archive_stats
