@@ -25,8 +25,9 @@ so word shingles do not work.
   duplicate when the shorter text is at least `containment_threshold` inside the longer one
   (that includes every near-duplicate: C ≥ J), or its Jaccard reaches `near_threshold`.
 * **Clusters**: connected components of confirmed pairs; the canonical copy is the one not
-  truncated, then the longest, then the earliest ingested (then the smallest doc_id). A later
-  copy takes over only when it is better by that rule; then every link of the cluster moves.
+  truncated, then the longest (in folded characters), then the earliest ingested, then the
+  smallest doc_id. A later copy takes over only when it is better by that rule; then every
+  link of the cluster moves to it.
 
 Batch after batch equals all at once: each pair's fate depends on the two documents only
 (band collision, sketch containment, real similarity), never on what else is in the batch,
@@ -123,7 +124,7 @@ class DedupSettings:
     shared rare sample admitted ~200 pairs per document of this corpus, three admit ~10."""
 
     min_contained_chars: int = 150
-    """A text shorter than this (char_count) is never a duplicate by containment, only by
+    """A text with fewer characters than this (content_chars) is never a duplicate by containment, only by
     Jaccard: a closing line or a slogan is contained in thousands of unrelated speeches."""
 
     max_postings: int = 2000
@@ -309,7 +310,7 @@ def signature_schema(settings: DedupSettings = DEFAULT) -> pa.Schema:
     """The columns of `signatures_for` and `SignatureIndex.to_arrow` (DuckDB: BLOB for binary).
 
     >>> signature_schema().names
-    ['doc_id', 'content_hash', 'minhash', 'sketch', 'is_truncated', 'char_count', 'order', 'signature_version']
+    ['doc_id', 'content_hash', 'minhash', 'sketch', 'is_truncated', 'char_count', 'content_chars', 'order', 'signature_version']
     """
     return pa.schema([
         ("doc_id", pa.string()),
@@ -318,6 +319,7 @@ def signature_schema(settings: DedupSettings = DEFAULT) -> pa.Schema:
         ("sketch", pa.binary()),  # sorted little-endian uint32 FracMinHash samples
         ("is_truncated", pa.bool_()),
         ("char_count", pa.int32()),
+        ("content_chars", pa.int32()),  # characters of the folded text: what "longest" compares
         ("order", pa.int64()),
         ("signature_version", pa.string()),
     ])
@@ -345,12 +347,13 @@ def _signatures(docs: Sequence[DedupDoc], settings: DedupSettings) -> tuple[pa.T
         minhash, vals, offsets,
         np.array([d.is_truncated for d in docs], bool),
         np.array([d.char_count for d in docs], np.int32),
+        np.array([len(f) for f in folded], np.int32),
         np.array([d.order for d in docs], np.int64),
         settings,
     ), folded
 
 
-def _table(ids, chash, minhash, vals, offsets, trunc, chars, order, settings, dup=None) -> pa.Table:
+def _table(ids, chash, minhash, vals, offsets, trunc, chars, content, order, settings, dup=None) -> pa.Table:
     n = len(ids)
     k4 = 4 * settings.num_perm
     columns = [
@@ -360,6 +363,7 @@ def _table(ids, chash, minhash, vals, offsets, trunc, chars, order, settings, du
         pa.BinaryArray.from_buffers(pa.binary(), n, [None, pa.py_buffer((offsets * 4 - offsets[0] * 4).astype(np.int32).tobytes()), pa.py_buffer(vals.astype("<u4").tobytes())]),
         pa.array(trunc, pa.bool_()),
         pa.array(chars, pa.int32()),
+        pa.array(content, pa.int32()),
         pa.array(order, pa.int64()),
         pa.array([settings.signature_version] * n, pa.string()),
     ]
@@ -477,6 +481,7 @@ class _Batch:
     offsets: np.ndarray
     trunc: np.ndarray
     chars: np.ndarray
+    content: np.ndarray
     order: np.ndarray
 
     @classmethod
@@ -498,6 +503,7 @@ class _Batch:
             vals=vals, offsets=offsets,
             trunc=table["is_truncated"].to_numpy(zero_copy_only=False).astype(bool),
             chars=table["char_count"].to_numpy(zero_copy_only=False).astype(np.int32),
+            content=table["content_chars"].to_numpy(zero_copy_only=False).astype(np.int32),
             order=table["order"].to_numpy(zero_copy_only=False).astype(np.int64),
         )
 
@@ -620,6 +626,7 @@ class SignatureIndex:
         self._offsets.extend(np.zeros(1, np.int64))
         self._trunc = _Grow(bool)
         self._chars = _Grow(np.int32)
+        self._content = _Grow(np.int32)
         self._order = _Grow(np.int64)
         self._canon = _Grow(np.int32)  # row of each row's canonical (itself when canonical)
         self._exact = _MultiMap()  # content-hash prefix → every row
@@ -634,7 +641,7 @@ class SignatureIndex:
     def nbytes(self) -> int:
         """Bytes of every array the index holds, ids included: what memory grows by."""
         arrays = (self._chash, self._minhash, self._vals, self._offsets, self._trunc, self._chars,
-                  self._order, self._canon)
+                  self._content, self._order, self._canon)
         maps = (self._exact, self._lsh, self._samples, self._prefixes)
         return (sum(a.view.nbytes for a in arrays) + sum(a.nbytes for a in self._ids)
                 + sum(m.nbytes for m in maps))
@@ -673,7 +680,8 @@ class SignatureIndex:
         dup = [None if c == r else t for c, r, t in zip(canon.tolist(), rows.tolist(), targets)]
         return _table(ids.take(pa.array(rows, pa.int64())).to_pylist(), self._chash.view[rows],
                       self._minhash.view[rows], vals, offsets, self._trunc.view[rows],
-                      self._chars.view[rows], self._order.view[rows], self.settings, dup)
+                      self._chars.view[rows], self._content.view[rows], self._order.view[rows],
+                      self.settings, dup)
 
     def add(self, result: DedupResult) -> None:
         """Take in a batch's result: its signatures and the links it moved.
@@ -706,6 +714,7 @@ class SignatureIndex:
         self._offsets.extend(batch.offsets[1:] - batch.offsets[0] + self._offsets.view[-1])
         self._trunc.extend(batch.trunc)
         self._chars.extend(batch.chars)
+        self._content.extend(batch.content)
         self._order.extend(batch.order)
         self._canon.extend(canon.astype(np.int32))
         self._exact.add(key, np.arange(base, base + n))
@@ -716,7 +725,7 @@ class SignatureIndex:
         self._samples.add(vals, reps[owner] + base)
         length, _ = _prefix_plan(batch.offsets[reps + 1] - batch.offsets[reps], s)
         mask = _prefix(vals, owner, self._samples.count(vals), length)
-        mask &= (batch.chars[reps] >= s.min_contained_chars)[owner]
+        mask &= (batch.content[reps] >= s.min_contained_chars)[owner]
         self._prefixes.add(vals[mask], reps[owner[mask]] + base)
 
     def _all_ids(self) -> pa.Array:
@@ -772,8 +781,8 @@ class _Joint:
     def trunc(self, rows):
         return self._pick(self.index._trunc.view, self.batch.trunc, rows)
 
-    def chars(self, rows):
-        return self._pick(self.index._chars.view, self.batch.chars, rows)
+    def content(self, rows):
+        return self._pick(self.index._content.view, self.batch.content, rows)
 
     def order(self, rows):
         return self._pick(self.index._order.view, self.batch.order, rows)
@@ -912,7 +921,7 @@ class _Texts:
     def confirm(self, x: int, y: int) -> tuple[str | None, float]:
         """('near', J), ('containment', C) or (None, 0.0) for a candidate pair."""
         jac, cont = _similarity(self.ngrams(x), self.ngrams(y))
-        shorter = int(self.joint.chars(np.array([x, y])).min())
+        shorter = int(self.joint.content(np.array([x, y])).min())
         if jac >= self.s.near_threshold:
             return "near", jac
         if cont >= self.s.containment_threshold and shorter >= self.s.min_contained_chars:
@@ -965,7 +974,7 @@ def _candidates(joint: _Joint, reps: np.ndarray, s: DedupSettings) -> tuple[np.n
     df_old = index._samples.count(vals)
     _, inv, cnt = np.unique(vals, return_inverse=True, return_counts=True)
     pre = _prefix(vals, own, df_old + cnt[inv], length)
-    pre &= (batch.chars[reps] >= s.min_contained_chars)[own]
+    pre &= (batch.content[reps] >= s.min_contained_chars)[own]
     q1, d1 = index._samples.lookup(vals[pre], skip=df_old[pre] > s.max_postings)
     local = _MultiMap()
     local.add(vals, rows[own])
@@ -1013,8 +1022,9 @@ def _cluster(joint: _Joint, groups: _UnionFind, live: np.ndarray, matches: list[
     rows = np.r_[members, live + N].astype(np.int64)
     comp = [groups.find(r) for r in rows.tolist()]
     ids = joint.ids(rows)
-    # the best copy: not truncated, then the longest, then the earliest, then the smallest id
-    trunc, chars, order = joint.trunc(rows).tolist(), joint.chars(rows).tolist(), joint.order(rows).tolist()
+    # the best copy: not truncated, then the most content (folded characters: whitespace and
+    # punctuation are not content), then the earliest, then the smallest id
+    trunc, chars, order = joint.trunc(rows).tolist(), joint.content(rows).tolist(), joint.order(rows).tolist()
     best: dict[int, int] = {}
     for i in sorted(range(len(rows)), key=lambda i: (comp[i], trunc[i], -chars[i], order[i], ids[i])):
         best.setdefault(comp[i], i)
