@@ -338,9 +338,23 @@ def signatures_for(docs: Sequence[DedupDoc], settings: DedupSettings = DEFAULT) 
 
 def _signatures(docs: Sequence[DedupDoc], settings: DedupSettings) -> tuple[pa.Table, list[str]]:
     folded = [dedup_form(d.text) for d in docs]
-    h, doc = ngram_hashes(folded, settings.ngram)
-    minhash = _oph_minhash(h, doc, len(docs), settings.num_perm)
-    vals, offsets = _sketch(h, doc, len(docs), settings.sketch_scale)
+    # hashing works on ~40 bytes per character at once: a slice of ~256 K characters keeps the
+    # transient arrays near 10 MB whatever the batch size, at no measurable cost in speed
+    minhashes, sketches, counts = [], [], []
+    start = 0
+    while start < len(folded) or not minhashes:
+        end, size = start, 0
+        while end < len(folded) and (end == start or size + len(folded[end]) <= 256_000):
+            size += len(folded[end])
+            end += 1
+        h, doc = ngram_hashes(folded[start:end], settings.ngram)
+        minhashes.append(_oph_minhash(h, doc, end - start, settings.num_perm))
+        v, o = _sketch(h, doc, end - start, settings.sketch_scale)
+        sketches.append(v)
+        counts.append(np.diff(o))
+        start = end
+    minhash, vals = np.concatenate(minhashes), np.concatenate(sketches)
+    offsets = np.concatenate([[0], np.cumsum(np.concatenate(counts))]).astype(np.int64)
     return _table(
         [d.doc_id for d in docs],
         np.array([np.frombuffer(_content_hash(f), np.uint8) for f in folded], np.uint8).reshape(-1, 16),
