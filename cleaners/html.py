@@ -2,32 +2,44 @@
 
 One public function, `extract_html(html, url=...)`, returns an `ExtractedPage` of plain
 strings; no parser object leaves this module, so the tree underneath can change.
+`looks_like_html` sniffs decoded text; `SITE_PROFILES` is data.
 
 How the body is found
-    1. Parse with lxml.html (libxml2). Entities, &nbsp;, unclosed tags, <p> inside <p>,
-       comments and CDATA are the parser's business, never a regex's.
-    2. Read the metadata from the head: title, canonical URL, site name, publication time.
-    3. Drop what is never text (script, style, iframe …) and what is hidden
-       (display:none, `hidden`); drop chrome named by its tag (nav, header, footer, aside,
-       form), its ARIA role or its class/id tokens (`_CHROME_TOKENS`) — unless the element holds
-       most of the page's text, which a misnamed wrapper does.
+    1. Parse with libxml2 (lxml.etree's HTML parser). Entities, &nbsp;, unclosed tags, <p>
+       inside <p>, comments and CDATA are the parser's business, never a regex's.
+    2. Read what the page says about itself: <title>, og:*, canonical link, JSON-LD, <meta>
+       dates (`_read_head`).
+    3. Drop what is never text (script, style, iframe …) and what is hidden (display:none,
+       `hidden`); drop chrome named by its tag (nav, header, footer, aside, form), its ARIA
+       role, its class/id names (`_CHROME_TOKENS`, `_CHROME_WHOLE_NAMES`) or a heading like
+       "相关阅读" (`_RELATED_HEADING`) — unless it holds half the page's text (a misnamed
+       wrapper).
     4. Cut the page into text blocks at block-level tags and <br>. A block is worth its
-       Chinese characters (latin letters count 0.4: a word says about what two characters
-       say), minus its link text; a short label without punctuation costs a little; a link
-       list costs its length. The main content is the element whose blocks add up to the
-       most. A known site's profile (`SITE_PROFILES`, CSS selectors) is tried first.
-    5. Keep that element's blocks in reading order, minus link lists, page numbers, the
-       title repeated at its head and the byline; rejoin a paragraph a document viewer cut
-       at a page boundary (`<div class="page">`); flag a preview cut-off notice.
-    A page where no element adds up to a sentence raises `NoMainContentError`.
+       Chinese characters (a latin letter or digit 0.4), minus twice its link text; a short
+       line without sentence punctuation costs 1; a link list costs its length; a teaser (a
+       summary under a linked headline) is worth a fifth. The main content is the element
+       whose blocks add up to the most (+15 for a name like "content" or "article"),
+       narrowed to a part of it that holds nearly all its value when the rest is cheap text.
+       A known site's profile (`SITE_PROFILES`: CSS selectors) is tried first.
+    5. Keep that element's blocks in reading order, minus link lists, page numbers, labels
+       repeated on every item, the title and byline at its head and what follows an
+       article's closing line (责任编辑, 免责声明); rejoin a paragraph a document viewer cut
+       at a page boundary (<div class="page">); flag a preview cut-off notice.
+    A page where no element adds up to a sentence raises `NoMainContentError`. Position
+    counts where chrome sits: bylines at the head of the content, notices and closing lines
+    at its end.
 
-Why lxml and not BeautifulSoup (measured by `python -m bench.extraction`, 77 real pages
-averaging 200 KB): lxml.html builds the tree in ~1.2 ms a page, BeautifulSoup with the lxml
-builder takes ~13 ms plus ~2 ms for get_text — about what trafilatura spends on a whole
-extraction. bs4 is kept for one case only: libxml2 refuses to nest deeper than 256 elements
-and silently drops the rest of the page (old pages with hundreds of unclosed <font> tags do
-this); when the parser reports that limit, the page is rebuilt through bs4, whose tree has
-no depth limit, with the formatting tags unwrapped.
+Why lxml.etree and not BeautifulSoup — measured by `python -m bench.extraction` on the 77
+real pages of zh-extraction-dev (200 KB on average), CPU time per page, best of 3 passes:
+building the tree with lxml takes 1.6 ms; BeautifulSoup with the lxml builder 20 ms (21 ms
+with get_text) — half of trafilatura's whole extraction (40 ms); ours, whole, 7.4 ms. So bs4
+would triple our time for nothing its API gives here. lxml.html's element classes were
+dropped too: they call back into Python for every element visited (8.7 against 7.0 ms).
+
+bs4 is kept for one case only: libxml2 stops at 256 levels of nesting and silently drops the
+rest of the page (old pages with hundreds of unclosed <font> tags do this); when the parser
+reports that limit, the page is rebuilt through bs4, whose tree has no depth limit, with the
+formatting tags unwrapped (`_parse_deep`).
 """
 
 from __future__ import annotations
@@ -39,7 +51,6 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from cleaners.errors import NoMainContentError
@@ -78,7 +89,7 @@ _CHROME_TOKENS: dict[str, tuple[str, ...]] = {
     # sidebars and related-article boxes: "sidebar", "related", 相关文章 = xgwz, 推荐 = tuijian
     "related": ("sidebar", "aside", "related", "relate", "relevant", "recommend", "recommended",
                 "tuijian", "xgwz", "xiangguan", "hotnews", "hotlist", "ranking", "rank", "paihang",
-                "guess", "more-articles"),
+                "guess"),
     # sharing widgets: baidu share ("bdshare"), jiathis, 分享 = fenxiang
     "share": ("share", "sharing", "social", "bdshare", "jiathis", "fenxiang", "qrcode", "erweima",
               "weixin", "wechat"),
@@ -375,52 +386,41 @@ class _Block:
 
 
 def _extract(html: str, url: str | None, profiles: tuple[SiteProfile, ...], *, drop_hidden: bool) -> ExtractedPage:
+    """The steps of the module docstring, in order."""
     root = _parse(html)
-    meta = _read_head(root)
-    url_base = url or meta.get("og:url")
-    source_url = _absolute_url(meta.get("canonical"), url_base) or _absolute_url(meta.get("og:url"), url) or _absolute_url(url, None)
-    host = (urlsplit(source_url or url or "").hostname or "").lower()
-    site = meta.get("og:site_name") or meta.get("publisher") or meta.get("application-name") or (host.removeprefix("www.") or None)
-
-    body = root.body if root.tag == "html" else None
+    body = _body(root)
     if body is None:
         raise NoMainContentError("the page has no <body>: there is no text to archive on it")
-    h1s = [_normalize_ws(h.text_content()) for h in body.iter("h1")][:3]
+    meta = _read_head(root)
+    source_url, host, site = _page_identity(meta, url)
+    h1s = [_normalize_ws(_text(h)) for h in body.iter("h1")][:3]
     _drop_never_text(body, drop_hidden)
 
     profile = _profile_for(host, profiles)
-    chosen = _select(body, profile.content) if profile else []
-    chosen = [el for el in chosen if _weight(el.text_content()) >= _MIN_MAIN_WEIGHT]
-    protected = {a for el in chosen for a in (el, *el.iterancestors())}
-    removals, preview_in_chrome = _prune_chrome(body, protected)
+    profiled = [el for el in (_select(body, profile.content) if profile else []) if _weight(_text(el)) >= _MIN_MAIN_WEIGHT]
+    removals, preview_in_chrome = _prune_chrome(body, {a for el in profiled for a in (el, *el.iterancestors())})
 
     blocks = _segment(body)
     _score(blocks)
-    containers = chosen or [_best_container(blocks)]
+    containers = profiled or [_best_container(blocks)]
     inside = [b for b in blocks if any(c in b.chain for c in containers)]
-    outside_before, outside_after = _outside(blocks, inside)
+    before, after = _outside(blocks, inside)
+    title = (_first_text(body, profile.title) if profile and profile.title else None) or _choose_title(meta, h1s, site)
 
-    title = _choose_title(meta, h1s, site)
-    if profile and profile.title:
-        title = next((_normalize_ws(e.text_content()) for e in _select(body, profile.title)), None) or title
-    kept, notes = _keep_body_blocks(_drop_repeated_labels(inside), title)
-    removals += notes
-
-    truncated, notice_removals, kept = _find_preview_notice(kept, outside_after)
-    removals += notice_removals
+    kept, head_removals = _keep_body_blocks(_drop_repeated_labels(inside), title)
+    truncated, notice_removals, kept = _find_preview_notice(kept, after)
     kept, end_removals = _cut_at_end_marker(kept)
-    removals += end_removals
-    kept = _join_viewer_pages(kept)
-    texts = _merge_table_rows(kept)
+    texts = _merge_table_rows(_join_viewer_pages(kept))
     if not texts:
         raise NoMainContentError("the page holds only navigation, links and site chrome: no document text was found")
 
     published = _published_from_meta(meta)
     if published is None and profile and profile.date:
-        published = next((d for e in _select(body, profile.date) if (d := _parse_date(e.text_content()))), None)
+        published = _parse_date(_first_text(body, profile.date) or "")
     if published is None:
-        near_first = outside_before[::-1] + [r.text for r in notes if r.rule in ("date_line", "page_info")]
-        published = _published_from_lines(near_first + [b.text for b in outside_after])
+        # The nearest date line above the body first, then the byline removed from its head.
+        near = [b.text for b in before[::-1]] + [r.text for r in head_removals if r.rule in ("date_line", "page_info")]
+        published = _published_from_lines(near + [b.text for b in after])
 
     return ExtractedPage(
         blocks=texts,
@@ -429,31 +429,50 @@ def _extract(html: str, url: str | None, profiles: tuple[SiteProfile, ...], *, d
         site=site,
         published_at=published,
         is_truncated=truncated or preview_in_chrome,
-        removals=removals,
+        removals=removals + head_removals + notice_removals + end_removals,
     )
+
+
+def _page_identity(meta: dict[str, str], url: str | None) -> tuple[str | None, str, str | None]:
+    """The page's URL (canonical, og:url, else the one given), its host, and the site's name
+    (og:site_name, the JSON-LD publisher, else the host without "www.").
+
+    >>> _page_identity({"canonical": "/a/1.html", "og:url": "https://www.777doc.com/x"}, None)
+    ('https://www.777doc.com/a/1.html', 'www.777doc.com', '777doc.com')
+    """
+    base = url or meta.get("og:url")
+    source_url = _absolute_url(meta.get("canonical"), base) or _absolute_url(meta.get("og:url"), url) or _absolute_url(url, None)
+    host = (urlsplit(source_url or url or "").hostname or "").lower()
+    site = meta.get("og:site_name") or meta.get("publisher") or meta.get("application-name") or host.removeprefix("www.")
+    return source_url, host, site or None
+
+
+def _first_text(body: etree._Element, selector: str) -> str | None:
+    """The text of the first element a profile's selector matches that has any."""
+    return next((text for el in _select(body, selector) if (text := _normalize_ws(_text(el)))), None)
 
 
 def _parse(html: str) -> etree._Element:
     """The page's element tree; entities, unclosed tags and comments handled by libxml2.
 
     >>> root = _parse('<p>同志们&nbsp;:<p>今年<!-- 广告 -->成绩显著')
-    >>> [p.text_content() for p in root.iter("p")]
+    >>> [_text(p) for p in root.iter("p")]
     ['同志们\\xa0:', '今年成绩显著']
     """
     # Control characters are never text, and lxml refuses them in any text it is given back.
     data = _CONTROL_CHARS.sub("", html).encode("utf-8", "replace")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                  collect_ids=False, default_doctype=False)
-    try:
-        root = lxml.html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, ValueError) as error:
-        raise NoMainContentError(f"the page has no readable markup or text ({error})") from None
+    # Plain etree elements: lxml.html's element classes cost a Python call per element visited.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              collect_ids=False, default_doctype=False)
+    root = etree.fromstring(data, parser) if data.strip() else None
+    if root is None:
+        raise NoMainContentError("the page is empty: it holds no markup and no text")
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         root = _parse_deep(html, parser)
     return root
 
 
-def _parse_deep(html: str, parser: lxml.html.HTMLParser) -> etree._Element:
+def _parse_deep(html: str, parser: etree.HTMLParser) -> etree._Element:
     """Rebuild a page nested deeper than libxml2 allows: bs4 keeps every level, and once the
     formatting tags (<font>, <b> …) that caused the depth are unwrapped, lxml can read it.
 
@@ -466,7 +485,7 @@ def _parse_deep(html: str, parser: lxml.html.HTMLParser) -> etree._Element:
     soup = bs4.BeautifulSoup(html, "lxml")
     for tag in soup.find_all(["font", "b", "i", "u", "em", "strong", "small", "big", "span", "s", "strike", "sup", "sub"]):
         tag.unwrap()
-    return lxml.html.document_fromstring(str(soup).encode("utf-8", "replace"), parser=parser)
+    return etree.fromstring(str(soup).encode("utf-8", "replace"), parser)
 
 
 def _read_head(root: etree._Element) -> dict[str, str]:
@@ -488,13 +507,13 @@ def _read_head(root: etree._Element) -> dict[str, str]:
             if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
                 meta.setdefault("canonical", el.get("href").strip())
         elif el.tag == "title":
-            meta.setdefault("title", _normalize_ws(el.text_content()))
+            meta.setdefault("title", _normalize_ws(_text(el)))
         elif (el.get("type") or "").lower() == "application/ld+json" and el.text:
             for key, value in _json_ld(el.text).items():
                 meta.setdefault(key, value)
     for el in root.iter():
         if el.get("itemprop") == "datePublished" or (el.tag == "time" and el.get("pubdate") is not None):
-            meta.setdefault("datepublished", el.get("content") or el.get("datetime") or el.text_content())
+            meta.setdefault("datepublished", el.get("content") or el.get("datetime") or _text(el))
             break
     return meta
 
@@ -529,8 +548,8 @@ def _json_ld(text: str) -> dict[str, str]:
 def _drop_never_text(body: etree._Element, drop_hidden: bool) -> None:
     """Remove scripts, styles, embedded frames and (optionally) hidden elements, keeping tails.
 
-    >>> body = _parse('<p>同志们:<script>var a=1;</script>今年<span style="display:none">隐藏</span>成绩显著</p>').body
-    >>> _drop_never_text(body, True); body.text_content()
+    >>> body = _body(_parse('<p>同志们:<script>var a=1;</script>今年<span style="display:none">隐藏</span>成绩显著</p>'))
+    >>> _drop_never_text(body, True); _text(body)
     '同志们:今年成绩显著'
     """
     doomed = [el for el in body.iter(*_NEVER_TEXT_TAGS)]
@@ -544,9 +563,9 @@ def _drop_never_text(body: etree._Element, drop_hidden: bool) -> None:
 def _is_hidden(el: etree._Element) -> bool:
     """Whether the page hides an element from its readers.
 
-    >>> _is_hidden(lxml.html.fragment_fromstring('<div style="display: none">广告</div>'))
+    >>> _is_hidden(_body(_parse('<div style="display: none">广告</div>'))[0])
     True
-    >>> _is_hidden(lxml.html.fragment_fromstring('<div class="overflow-hidden">正文</div>'))
+    >>> _is_hidden(_body(_parse('<div class="overflow-hidden">正文</div>'))[0])
     False
     """
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
@@ -561,8 +580,8 @@ def _is_hidden(el: etree._Element) -> bool:
 def _remove_keep_tail(el: etree._Element) -> None:
     """Take an element out of the tree; the text after it stays where it was.
 
-    >>> p = lxml.html.fragment_fromstring('<p>同志们<span>广告</span>:今年</p>')
-    >>> _remove_keep_tail(p[0]); p.text_content()
+    >>> p = _body(_parse('<p>同志们<span>广告</span>:今年</p>'))[0]
+    >>> _remove_keep_tail(p[0]); _text(p)
     '同志们:今年'
     """
     parent = el.getparent()
@@ -580,15 +599,19 @@ def _name_parts(el: etree._Element) -> tuple[set[str], set[str]]:
     states a feature ("has-sidebar", "disableAsideSection", "no-ads") says nothing about the
     element's own role and is left out.
 
-    >>> whole, parts = _name_parts(lxml.html.fragment_fromstring('<div class="relatedNews box" id="side_bar">x</div>'))
+    >>> whole, parts = _name_parts(_body(_parse('<div class="relatedNews box" id="side_bar">x</div>'))[0])
     >>> sorted(whole), sorted(parts)
     (['box', 'relatednews', 'side_bar'], ['bar', 'box', 'news', 'related', 'side'])
-    >>> _name_parts(lxml.html.fragment_fromstring('<div class="caas disableAsideSection enableGAMAds">x</div>'))
+    >>> _name_parts(_body(_parse('<div class="caas disableAsideSection enableGAMAds">x</div>'))[0])
     ({'caas'}, {'caas'})
     """
+    return _names_of(el.get("class"), el.get("id"))
+
+
+def _names_of(classes: str | None, ident: str | None) -> tuple[set[str], set[str]]:
     whole: set[str] = set()
     parts: set[str] = set()
-    for name in f"{el.get('class') or ''} {el.get('id') or ''}".split():
+    for name in f"{classes or ''} {ident or ''}".split():
         split = [part for part in _NAME_PARTS.split(_CAMEL.sub("-", name).lower()) if part]
         if split and split[0] in _STATE_PREFIXES and len(split) > 1:
             continue
@@ -604,20 +627,27 @@ _WHOLE_KIND = {name: kind for kind, names in _CHROME_WHOLE_NAMES.items() for nam
 def _chrome_kind(el: etree._Element) -> str | None:
     """Which kind of chrome an element is by its tag, role or class/id names, or None.
 
-    >>> _chrome_kind(lxml.html.fragment_fromstring('<div class="article-share">分享到</div>'))
+    >>> _chrome_kind(_body(_parse('<div class="article-share">分享到</div>'))[0])
     'share'
-    >>> _chrome_kind(lxml.html.fragment_fromstring('<div class="position">当前位置:首页</div>'))
+    >>> _chrome_kind(_body(_parse('<div class="position">当前位置:首页</div>'))[0])
     'navigation'
-    >>> _chrome_kind(lxml.html.fragment_fromstring('<div class="article-content">正文</div>')) is None
+    >>> _chrome_kind(_body(_parse('<div class="article-content">正文</div>'))[0]) is None
     True
     """
     if el.tag in _CHROME_TAGS:
         return {"nav": "navigation", "menu": "navigation", "aside": "related"}.get(el.tag, el.tag)
     if el.get("role") in _CHROME_ROLES:
         return "navigation"
-    if el.get("class") is None and el.get("id") is None:
+    classes, ident = el.get("class"), el.get("id")
+    if classes is None and ident is None:
         return None
-    whole, parts = _name_parts(el)
+    return _kind_of_names(classes, ident)
+
+
+@lru_cache(maxsize=4096)
+def _kind_of_names(classes: str | None, ident: str | None) -> str | None:
+    """The chrome kind that a class and id name (pages repeat the same few hundred names)."""
+    whole, parts = _names_of(classes, ident)
     for name in whole:
         if name in _WHOLE_KIND:
             return _WHOLE_KIND[name]
@@ -632,13 +662,13 @@ def _prune_chrome(body: etree._Element, protected: set) -> tuple[list[Removal], 
 
     Returns the removals worth recording and whether a removed element was a preview notice.
 
-    >>> body = _parse('<div class="breadcrumb">首页 > 讲话稿</div><div class="main">同志们:今年成绩显著。</div>'
-    ...               '<ul class="related"><li>相关范文一</li></ul>').body
+    >>> body = _body(_parse('<div class="breadcrumb">首页 > 讲话稿</div><div class="main">同志们:今年成绩显著。</div>'
+    ...               '<ul class="related"><li>相关范文一</li></ul>'))
     >>> removals, _ = _prune_chrome(body, set())
-    >>> body.text_content(), [r.rule for r in removals]
+    >>> _text(body), [r.rule for r in removals]
     ('同志们:今年成绩显著。', ['breadcrumb', 'related_links'])
     """
-    page_weight = _weight(body.text_content())
+    page_weight = _weight(_text(body))
     doomed: list[tuple[etree._Element, str]] = []
     iterator = body.iterdescendants()
     skip_under: etree._Element | None = None
@@ -658,7 +688,7 @@ def _prune_chrome(body: etree._Element, protected: set) -> tuple[list[Removal], 
     for el, kind in doomed:
         if body not in el.iterancestors():
             continue  # inside a box removed already
-        text = _normalize_ws(el.text_content())
+        text = _normalize_ws(_text(el))
         if _weight(text) > 0.5 * page_weight:
             continue
         if _is_preview_notice(text, near_end=False):
@@ -676,8 +706,8 @@ def _prune_chrome(body: etree._Element, protected: set) -> tuple[list[Removal], 
 def _related_boxes(body: etree._Element) -> list[etree._Element]:
     """Boxes that a heading like "相关阅读" or "推荐阅读" opens: the heading and what it heads.
 
-    >>> body = _parse('<div id="main"><p>今年成绩显著。</p></div>'
-    ...               '<div id="box"><div class="t"><h3>推荐阅读</h3><a>更多>></a></div><ul><li>某某讲话稿</li></ul></div>').body
+    >>> body = _body(_parse('<div id="main"><p>今年成绩显著。</p></div>'
+    ...               '<div id="box"><div class="t"><h3>推荐阅读</h3><a>更多>></a></div><ul><li>某某讲话稿</li></ul></div>'))
     >>> [el.get("id") for el in _related_boxes(body)]
     ['box']
     """
@@ -689,12 +719,12 @@ def _related_boxes(body: etree._Element) -> list[etree._Element]:
         heading_weight = _weight(text)
         node = el
         parent = node.getparent()
-        while parent is not None and parent is not body and _weight(parent.text_content()) <= heading_weight + 8:
+        while parent is not None and parent is not body and _weight(_text(parent)) <= heading_weight + 8:
             node, parent = parent, parent.getparent()
         if parent is None or parent is body or parent.tag == "html":
             continue
         opens_box = not (parent.text or "").strip() and all(
-            not _normalize_ws(sibling.text_content()) for sibling in node.itersiblings(preceding=True)
+            not _normalize_ws(_text(sibling)) for sibling in node.itersiblings(preceding=True)
         )
         if opens_box and parent not in boxes:
             boxes.append(parent)
@@ -728,7 +758,7 @@ def _looks_like_breadcrumb(text: str) -> bool:
 def _segment(body: etree._Element) -> list[_Block]:
     """Cut the body into text blocks at block-level tags and <br>, in reading order.
 
-    >>> [(b.text, b.owner.tag) for b in _segment(_parse('<div>同志们:<br>今年<b>成绩</b>显著。<p>谢谢大家!</p></div>').body)]
+    >>> [(b.text, b.owner.tag) for b in _segment(_body(_parse('<div>同志们:<br>今年<b>成绩</b>显著。<p>谢谢大家!</p></div>')))]
     [('同志们:', 'div'), ('今年成绩显著。', 'div'), ('谢谢大家!', 'p')]
     """
     blocks: list[_Block] = []
@@ -779,8 +809,8 @@ def _score(blocks: list[_Block]) -> None:
     A teaser — a summary under a linked headline, or one cut off with "……【详细】" — is
     worth a fifth: a list of them is a portal's index, not a document.
 
-    >>> blocks = _segment(_parse('<p>今年全市科技工作取得显著成绩。</p><p>一、加强领导</p><p><a href="/">首页</a></p>'
-    ...     '<li><h3><a href="/1">科技局召开会议</a></h3><p>5月8日,市科技局召开全体干部会议,部署全年重点工作。</p></li>').body)
+    >>> blocks = _segment(_body(_parse('<p>今年全市科技工作取得显著成绩。</p><p>一、加强领导</p><p><a href="/">首页</a></p>'
+    ...     '<li><h3><a href="/1">科技局召开会议</a></h3><p>5月8日,市科技局召开全体干部会议,部署全年重点工作。</p></li>')))
     >>> _score(blocks); [b.value for b in blocks]
     [14.0, -1.0, -2.0, -7.0, 4.6]
     """
@@ -798,7 +828,7 @@ def _score(blocks: list[_Block]) -> None:
 def _follows_headline(block: _Block, previous: _Block | None) -> bool:
     """Whether a block comes right under a linked headline of the same list item or box.
 
-    >>> blocks = _segment(_parse('<li><a href="/1">科技局召开会议</a><p>市科技局召开全体干部会议。</p></li>').body)
+    >>> blocks = _segment(_body(_parse('<li><a href="/1">科技局召开会议</a><p>市科技局召开全体干部会议。</p></li>')))
     >>> _score(blocks); _follows_headline(blocks[1], blocks[0])
     True
     """
@@ -845,8 +875,8 @@ def _best_container(blocks: list[_Block]) -> etree._Element:
     """The element whose blocks add up to the most; among equals, the deepest. On a page
     without a sentence of prose, the lines of a list count (`_list_value`).
 
-    >>> body = _parse('<div id="nav"><a href="/">首页</a><br><a href="/a">范文</a></div>'
-    ...               '<div id="main"><p>同志们:</p><p>今年全市科技工作取得显著成绩。</p></div>').body
+    >>> body = _body(_parse('<div id="nav"><a href="/">首页</a><br><a href="/a">范文</a></div>'
+    ...               '<div id="main"><p>同志们:</p><p>今年全市科技工作取得显著成绩。</p></div>'))
     >>> blocks = _segment(body); _score(blocks); _best_container(blocks).get("id")
     'main'
     """
@@ -869,8 +899,8 @@ def _dense_core(chosen: etree._Element, scores: dict, sums: dict) -> etree._Elem
 
     >>> teasers = "".join(f'<li><a href="/{n}">第{n}篇相关文章</a><p>别的文章的摘要,写了很多别的事情,并不属于本文。</p></li>'
     ...                   for n in range(9))
-    >>> body = _parse(f'<div id="page"><div id="text"><p>今年全市科技工作取得显著成绩,高新技术企业数量增长两成。</p></div>'
-    ...               f'<ul>{teasers}</ul></div>').body
+    >>> body = _body(_parse(f'<div id="page"><div id="text"><p>今年全市科技工作取得显著成绩,高新技术企业数量增长两成。</p></div>'
+    ...               f'<ul>{teasers}</ul></div>'))
     >>> blocks = _segment(body); _score(blocks); _best_container(blocks).get("id")
     'text'
     """
@@ -917,30 +947,31 @@ def _element_scores(blocks: list[_Block], attribute: str) -> tuple[dict, dict]:
 def _has_content_name(el: etree._Element) -> bool:
     """Whether an element's tag or class/id names it as the main content.
 
-    >>> _has_content_name(lxml.html.fragment_fromstring('<div id="article_content">正文</div>'))
+    >>> _has_content_name(_body(_parse('<div id="article_content">正文</div>'))[0])
     True
     """
     if el.tag in _CONTENT_TAGS or el.get("itemprop") == "articleBody":
         return True
     if el.get("class") is None and el.get("id") is None:
         return False
-    return not _CONTENT_NAMES.isdisjoint(_name_parts(el)[1])
+    return not _CONTENT_NAMES.isdisjoint(_names_of(el.get("class"), el.get("id"))[1])
 
 
-def _outside(blocks: list[_Block], inside: list[_Block]) -> tuple[list[str], list[_Block]]:
-    """The texts before the main content (for the date line) and the blocks after it."""
+def _outside(blocks: list[_Block], inside: list[_Block]) -> tuple[list[_Block], list[_Block]]:
+    """The 30 blocks before the main content (where its date line is) and the 30 after it
+    (where a preview notice is)."""
     if not inside:
-        return [b.text for b in blocks], []
+        return blocks[-30:], []
     first, last = blocks.index(inside[0]), blocks.index(inside[-1])
-    return [b.text for b in blocks[max(0, first - 30):first]], blocks[last + 1 : last + 31]
+    return blocks[max(0, first - 30):first], blocks[last + 1 : last + 31]
 
 
 def _keep_body_blocks(inside: list[_Block], title: str | None) -> tuple[list[_Block], list[Removal]]:
     """The main content's blocks minus link lists, footers, page numbers, and — at its head —
     the repeated title and the byline.
 
-    >>> blocks = _segment(_parse('<div><h1>在全市会议上的讲话</h1><p>发布时间:2024-05-08 来源:本站</p>'
-    ...                           '<p>同志们:</p><p>- 2 -</p><p>今年成绩显著。</p></div>').body)
+    >>> blocks = _segment(_body(_parse('<div><h1>在全市会议上的讲话</h1><p>发布时间:2024-05-08 来源:本站</p>'
+    ...                           '<p>同志们:</p><p>- 2 -</p><p>今年成绩显著。</p></div>')))
     >>> kept, removals = _keep_body_blocks(blocks, "在全市会议上的讲话")
     >>> [b.text for b in kept], [r.rule for r in removals]
     (['同志们:', '今年成绩显著。'], ['page_title', 'date_line'])
@@ -1002,8 +1033,8 @@ def _cut_at_end_marker(blocks: list[_Block]) -> tuple[list[_Block], list[Removal
     "免责声明:…", "…仅提供信息存储服务" — with what follows it (reactions, comments), provided
     it stands in the last half of the content and less prose follows it than precedes it.
 
-    >>> blocks = _segment(_parse('<p>今年全市科技工作取得显著成绩。</p><p>下一步要继续加大研发投入。</p>'
-    ...                          '<p>(责任编辑:王明)</p><p>网友甲:写得很好,很有启发。</p>').body)
+    >>> blocks = _segment(_body(_parse('<p>今年全市科技工作取得显著成绩。</p><p>下一步要继续加大研发投入。</p>'
+    ...                          '<p>(责任编辑:王明)</p><p>网友甲:写得很好,很有启发。</p>')))
     >>> _score(blocks); kept, removals = _cut_at_end_marker(blocks)
     >>> [b.text for b in kept], removals[0].rule
     (['今年全市科技工作取得显著成绩。', '下一步要继续加大研发投入。'], 'article_end')
@@ -1026,8 +1057,8 @@ def _drop_repeated_labels(blocks: list[_Block]) -> list[_Block]:
     every item of a thread carries ("举报", "关注", "展开全部"). Lines with a number or a
     "label:" and table cells are data ("成人票原价:30元", "亿元") and stay.
 
-    >>> blocks = _segment(_parse('<p>第一个回答写得很详细。</p><p>举报</p><p>第二个回答也不错。</p><p>举报</p>'
-    ...                          '<p>第三个回答。</p><p>举报</p>').body)
+    >>> blocks = _segment(_body(_parse('<p>第一个回答写得很详细。</p><p>举报</p><p>第二个回答也不错。</p><p>举报</p>'
+    ...                          '<p>第三个回答。</p><p>举报</p>')))
     >>> _score(blocks); [b.text for b in _drop_repeated_labels(blocks)]
     ['第一个回答写得很详细。', '第二个回答也不错。', '第三个回答。']
     """
@@ -1042,7 +1073,7 @@ def _drop_repeated_labels(blocks: list[_Block]) -> list[_Block]:
 def _find_preview_notice(kept: list[_Block], after: list[_Block]) -> tuple[bool, list[Removal], list[_Block]]:
     """Whether the page shows a preview cut-off notice; the notice leaves the body.
 
-    >>> blocks = _segment(_parse('<p>今年成绩显著。</p><p>预览阅读已结束,若您需要写相关文章,请扫码联系老师写作!</p>').body)
+    >>> blocks = _segment(_body(_parse('<p>今年成绩显著。</p><p>预览阅读已结束,若您需要写相关文章,请扫码联系老师写作!</p>')))
     >>> truncated, removals, kept = _find_preview_notice(blocks, [])
     >>> truncated, [b.text for b in kept]
     (True, ['今年成绩显著。'])
@@ -1096,7 +1127,7 @@ def _join_viewer_pages(blocks: list[_Block]) -> list[_Block]:
 
     >>> html = ('<div class="page"><p>一、加强领导</p><p>全市科技系统要继</p></div>'
     ...         '<div class="page"><p>续保持全省第一。</p></div>')
-    >>> [b.text for b in _join_viewer_pages(_segment(_parse(html).body))]
+    >>> [b.text for b in _join_viewer_pages(_segment(_body(_parse(html))))]
     ['一、加强领导', '全市科技系统要继续保持全省第一。']
     """
     out: list[_Block] = []
@@ -1129,7 +1160,7 @@ def _merge_table_rows(blocks: list[_Block]) -> list[str]:
     """The blocks' texts, with a data table's cells joined into one line per row.
 
     >>> html = '<table><tr><td>项目</td><td>2023年</td></tr><tr><td>研发投入</td><td>10亿元</td></tr></table>'
-    >>> _merge_table_rows(_segment(_parse(html).body))
+    >>> _merge_table_rows(_segment(_body(_parse(html))))
     ['项目 2023年', '研发投入 10亿元']
     """
     per_owner: dict[etree._Element, int] = {}
@@ -1152,7 +1183,7 @@ def _merge_table_rows(blocks: list[_Block]) -> list[str]:
 def _numbered(block: _Block) -> str:
     """A block's text, with the number a browser shows before an <ol> item.
 
-    >>> _numbered(_segment(_parse('<ol><li>加强领导</li><li>落实责任</li></ol>').body)[1])
+    >>> _numbered(_segment(_body(_parse('<ol><li>加强领导</li><li>落实责任</li></ol>')))[1])
     '2. 落实责任'
     """
     owner = block.owner
@@ -1306,7 +1337,7 @@ def _compiled(selector: str) -> etree.XPath:
 def _select(body: etree._Element, selector: str) -> list[etree._Element]:
     """The elements a CSS selector matches, outermost only, in document order.
 
-    >>> body = _parse('<div class="rm_txt_con"><p>正文</p></div>').body
+    >>> body = _body(_parse('<div class="rm_txt_con"><p>正文</p></div>'))
     >>> [el.get("class") for el in _select(body, "div.rm_txt_con, p")]
     ['rm_txt_con']
     """
@@ -1318,6 +1349,24 @@ def _select(body: etree._Element, selector: str) -> list[etree._Element]:
 # --------------------------------------------------------------------------------------------
 # Text helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _body(root: etree._Element) -> etree._Element | None:
+    """The page's <body> (libxml2 makes one for any page that has text).
+
+    >>> _body(_parse("同志们好")).tag
+    'body'
+    """
+    return root.find("body") if root.tag == "html" else None
+
+
+def _text(el: etree._Element) -> str:
+    """All the text inside an element, as it stands in the markup.
+
+    >>> _text(_body(_parse("<p>同志们<b>好</b>!</p>")))
+    '同志们好!'
+    """
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
 def _normalize_ws(text: str) -> str:
