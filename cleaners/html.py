@@ -261,6 +261,7 @@ _CONTENT_NAME_BONUS = 15 # an element named "content", "article" …: about one 
 _CORE_SHARE = 0.8
 _CORE_DENSITY = 0.25
 _CORE_PROSE_SHARE = 0.25  # … and its prose outside the part is under this share of the part's
+_FULL_LINE_SHARE = 0.8   # a printed line this share of the widest on its page is a full line
 _REPEATED_LABEL_CHARS = 20   # a label this short that recurs …
 _REPEATED_LABEL_TIMES = 3    # … this often in the main content is a button of each item
 _DATA_LIKE = re.compile(rf"[0-9:{_COLON}]")
@@ -400,7 +401,7 @@ def _extract(html: str, url: str | None, profiles: tuple[SiteProfile, ...], *, d
     profiled = [el for el in (_select(body, profile.content) if profile else []) if _weight(_text(el)) >= _MIN_MAIN_WEIGHT]
     removals, preview_in_chrome = _prune_chrome(body, {a for el in profiled for a in (el, *el.iterancestors())})
 
-    blocks = _segment(body)
+    blocks = _join_printed_lines(_segment(body))
     _score(blocks)
     containers = profiled or [_best_container(blocks)]
     inside = [b for b in blocks if any(c in b.chain for c in containers)]
@@ -802,6 +803,49 @@ def _segment(body: etree._Element) -> list[_Block]:
     return blocks
 
 
+def _join_printed_lines(blocks: list[_Block]) -> list[_Block]:
+    """Join the printed lines of a document viewer's page into paragraphs: sibling elements of
+    one kind, where a line as wide as the page's widest and not closing a sentence goes on in
+    the next one.
+
+    >>> lines = "".join(f'<div class="line">{t}</div>' for t in ["一、加强领导", "全市科技系统要深入学习贯彻",
+    ...                 "落实好会议精神,提高认识。", "谢谢大家!"])
+    >>> [b.text for b in _join_printed_lines(_segment(_body(_parse(f'<div class="page">{lines}</div>'))))]
+    ['一、加强领导', '全市科技系统要深入学习贯彻落实好会议精神,提高认识。', '谢谢大家!']
+    """
+    widest: dict[etree._Element, int] = {}
+    pages: dict[etree._Element, etree._Element | None] = {}
+    for block in blocks:
+        parent = block.owner.getparent()
+        if parent is not None:
+            widest[parent] = max(widest.get(parent, 0), len(block.text))
+    out: list[_Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and _next_printed_line(prev, block, widest, pages):
+            prev.text += block.text
+            prev.weight += block.weight
+            prev.link_weight += block.link_weight
+            continue
+        out.append(block)
+    return out
+
+
+def _next_printed_line(prev: _Block, block: _Block, widest: dict, pages: dict) -> bool:
+    """Whether `block` is the next printed line of the paragraph `prev` ends with: `prev` is
+    as wide as the page's lines and leaves its sentence open, and `block` opens no heading or
+    list item. (A sentence that ends at the margin ends the paragraph here: splitting a
+    paragraph loses less than gluing two together.)"""
+    owner, before = block.owner, prev.owner
+    parent = owner.getparent()
+    if (owner is before or parent is None or before.getparent() is not parent or owner.tag != before.tag
+            or owner.get("class") != before.get("class") or len(prev.text) < _FULL_LINE_SHARE * widest[parent]):
+        return False
+    if pages.setdefault(parent, _page_of(parent)) is None or _HEADING_START.match(block.text) or _LIST_MARKER.match(block.text):
+        return False
+    return not _TERMINAL.search(prev.text)
+
+
 def _score(blocks: list[_Block]) -> None:
     """Give every block its value: prose counts for its length, labels cost a little, link
     lists cost their length; and record the chain of elements each block lies in.
@@ -986,7 +1030,7 @@ def _keep_body_blocks(inside: list[_Block], title: str | None) -> tuple[list[_Bl
             rule = "link_list"
         elif len(text) < 100 and _FOOTER_LINE.search(text):
             rule = "site_footer"
-        elif _PAGE_NUMBER.match(text):
+        elif _PAGE_NUMBER.match(text) and block.owner.tag not in ("td", "th"):
             rule = "page_number"
         elif at_head:
             following = inside[index + 1].text if index + 1 < len(inside) else ""

@@ -103,6 +103,23 @@ def test_f1_per_template_is_at_least_098(template):
     assert sum(scores) / len(scores) >= 0.98, f"{template}: mean F1 {sum(scores) / len(scores):.4f}"
 
 
+# Lines the text-level chrome rules remove (cleaners/chrome.py), not the extractor.
+IN_CONTENT_CHROME = ("下面是小编为大家整理的",)
+
+
+@pytest.mark.parametrize("name", case_names())
+def test_paragraphs_come_out_as_the_document_has_them(name):
+    html, expected = load_case(name)
+    blocks = [b for b in extract_html(html).blocks if not b.startswith(IN_CONTENT_CHROME)]
+    lines = expected["text"].split("\n")
+    if 'class="line"' in html:
+        # Printed lines are joined into paragraphs; a sentence that ends exactly at the margin
+        # ends the paragraph there (the text is whole either way).
+        assert "".join(blocks) == "".join(lines) and len(blocks) <= 1.2 * len(lines)
+    else:
+        assert blocks == lines
+
+
 def test_viewer_pages_are_joined_where_a_paragraph_ran_on():
     html, expected = load_case("wenku-seed004")
     page = extract_html(html)

@@ -9,7 +9,8 @@ Five site templates, each with the chrome its kind of site adds:
              the editor's lead-in, 推荐访问 tags, 上一篇/下一篇, related teasers, sidebars, footer
     wenku    a document viewer: the text cut into <div class="page"> blocks (a paragraph runs on
              across a page break), page numbers, adverts between pages, and for longer
-             documents a preview cut-off ("还剩N页未读") after the first pages
+             documents a preview cut-off ("还剩N页未读") after the first pages; every third
+             viewer renders printed lines (<div class="line">) instead of paragraphs
     oldsite  an old table-layout site in GB2312: nested tables, <font>, <br> lines, upper-case
              and unclosed tags, entities, "您现在的位置", 打印本页/关闭窗口
     modern   an HTML5 <article> page: og:*, JSON-LD datePublished, share bar, tags, comments,
@@ -194,6 +195,7 @@ def render_portal(doc: Document, index: int, rng: random.Random, charset: str | 
 VIEWERS = [("文档库", "wenku.example.com", "page"), ("淘文档", "www.taowendang.example.com", "pdf-page"),
            ("易文库", "doc.example.org", "page-box")]
 PAGE_CHARS = 900  # characters per viewer page when the document has no page breaks of its own
+LINE_CHARS = 38   # characters per printed line in a viewer that renders lines
 
 
 def _paginate(doc: Document) -> list[list[tuple[str, str]]]:
@@ -227,8 +229,13 @@ def render_wenku(doc: Document, index: int, rng: random.Random, charset: str | N
     url = f"https://{host}/doc-{doc_id}.html"
     ext = rng.choice([".docx", ".doc", ".pdf"])
     page_divs = []
+    as_lines = index % 3 == 2  # a PDF-to-HTML viewer: one element per printed line
     for n, page in enumerate(pages[:shown], start=1):
-        lines = "\n".join(f"<p class=\"{'title' if kind == 'h' else 'txt'}\">{escape(text, quote=False)}</p>" for kind, text in page)
+        if as_lines:
+            lines = "\n".join(f'<div class="line" style="top:{18 * k}px">{escape(text[i:i + LINE_CHARS], quote=False)}</div>'
+                              for k, (kind, text) in enumerate(page) for i in range(0, len(text), LINE_CHARS))
+        else:
+            lines = "\n".join(f"<p class=\"{'title' if kind == 'h' else 'txt'}\">{escape(text, quote=False)}</p>" for kind, text in page)
         page_divs.append(f'<div class="{page_class}" id="pageContainer{n}" data-page-no="{n}">'
                          f'<div class="page-inner">\n{lines}\n</div><div class="page-num">- {n} -</div></div>')
         if n == 1 and shown > 1:
