@@ -215,9 +215,10 @@ _DATE_META = (
 _TITLE_SEPARATOR = re.compile(rf"\s*(?:[_|{_BAR}]|\s[-–—·]\s|(?<=[^\d\s])-(?=[^\d\s]))\s*")
 # "讲话稿.docx": document-sharing sites show the uploaded file's name as the title.
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|txt|pptx?|xlsx?|wps|rtf)$", re.I)
+# How a site's name ends: "好范文网", "三七文档", "新浪新闻", "777doc.com".
 _SITE_LIKE = re.compile(
     r"(?:网|网站|站|频道|文库|文档|在线|官网|门户|平台|新闻|资讯|首页|范文|社区|论坛|百科|博客|日报|晚报|"
-    r"\.com|\.cn|\.net|\.org)$|^[\x00-\x7f]+$"
+    r"\.com|\.cn|\.net|\.org)$"
 )
 _BREADCRUMB = re.compile(rf"(?:首页|主页|位置)\s*(?:[>›»→/{_GREATER}]|&gt;)")
 _HEADING_START = re.compile(
@@ -436,15 +437,21 @@ def _extract(html: str, url: str | None, profiles: tuple[SiteProfile, ...], *, d
 
 def _page_identity(meta: dict[str, str], url: str | None) -> tuple[str | None, str, str | None]:
     """The page's URL (canonical, og:url, else the one given), its host, and the site's name
-    (og:site_name, the JSON-LD publisher, else the host without "www.").
+    (og:site_name, else the host without "www."). A canonical link to the site's home page is
+    a template's mistake, not the page's address.
 
     >>> _page_identity({"canonical": "/a/1.html", "og:url": "https://www.777doc.com/x"}, None)
     ('https://www.777doc.com/a/1.html', 'www.777doc.com', '777doc.com')
+    >>> _page_identity({"canonical": "http://www.china.com.cn/"}, None)[0] is None
+    True
     """
     base = url or meta.get("og:url")
-    source_url = _absolute_url(meta.get("canonical"), base) or _absolute_url(meta.get("og:url"), url) or _absolute_url(url, None)
+    canonical = _absolute_url(meta.get("canonical"), base)
+    if canonical and urlsplit(canonical).path in ("", "/") and not urlsplit(canonical).query:
+        canonical = None
+    source_url = canonical or _absolute_url(meta.get("og:url"), url) or _absolute_url(url, None)
     host = (urlsplit(source_url or url or "").hostname or "").lower()
-    site = meta.get("og:site_name") or meta.get("publisher") or meta.get("application-name") or host.removeprefix("www.")
+    site = meta.get("og:site_name") or host.removeprefix("www.")
     return source_url, host, site or None
 
 
@@ -520,7 +527,7 @@ def _read_head(root: etree._Element) -> dict[str, str]:
 
 
 def _json_ld(text: str) -> dict[str, str]:
-    """The JSON-LD fields the page's metadata needs (datePublished, headline, publisher).
+    """The JSON-LD fields the page's metadata needs (datePublished, dateCreated, headline).
 
     >>> _json_ld('{"@type": "NewsArticle", "headline": "全市科技工作会议召开", "datePublished": "2024-05-15T10:30:00+08:00"}')
     {'ld:datepublished': '2024-05-15T10:30:00+08:00', 'ld:headline': '全市科技工作会议召开'}
@@ -540,9 +547,6 @@ def _json_ld(text: str) -> dict[str, str]:
             for key in ("datePublished", "dateCreated", "headline"):
                 if isinstance(item.get(key), str):
                     found.setdefault("ld:" + key.lower(), item[key].strip())
-            publisher = item.get("publisher")
-            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
-                found.setdefault("publisher", publisher["name"].strip())
     return found
 
 
@@ -1247,18 +1251,17 @@ def _numbered(block: _Block) -> str:
 
 
 def _choose_title(meta: dict[str, str], h1s: list[str], site: str | None) -> str | None:
-    """The document's title: an <h1> the head agrees with, else og:title, JSON-LD headline or
-    <title>, with the site name taken off.
+    """The document's title: an <h1> the head agrees with, else og:title, <title> or the
+    JSON-LD headline, with the site name taken off.
 
     >>> _choose_title({"title": "市科技局全年工作意见_工作意见_范文网"}, ["范文网", "市科技局全年工作意见"], None)
     '市科技局全年工作意见'
     >>> _choose_title({"og:title": "全市科技工作会议召开 | 新华网"}, [], "新华网")
     '全市科技工作会议召开'
     """
-    stated = [_strip_site_name(meta[k], site) for k in ("og:title", "ld:headline", "title") if meta.get(k)]
-    stated = [_FILE_EXTENSION.sub("", t) for t in stated]
-    h1s = [_FILE_EXTENSION.sub("", h) for h in h1s]
+    stated = [_FILE_EXTENSION.sub("", _strip_site_name(meta[k], site)) for k in ("og:title", "title", "ld:headline") if meta.get(k)]
     stated = [t for t in stated if t]
+    h1s = [_FILE_EXTENSION.sub("", h) for h in h1s]
     for h1 in h1s:
         if h1 and 2 <= len(h1) <= 150 and h1 != site and any(
             _squash(h1) == _squash(t) or (len(h1) >= 4 and _squash(t).startswith(_squash(h1))) for t in stated
@@ -1270,24 +1273,21 @@ def _choose_title(meta: dict[str, str], h1s: list[str], site: str | None) -> str
 
 
 def _strip_site_name(title: str, site: str | None) -> str:
-    """A page title without the site's name and section names after it.
+    """A page title without the site's name and the section names around it: the first part
+    that is not a site's name ("…网", "…文库", the og:site_name). Empty when only the site's
+    name is left.
 
     >>> _strip_site_name("在全省科技创新工作推进会上的汇报发言_汇报范文_好范文网", None)
     '在全省科技创新工作推进会上的汇报发言'
     >>> _strip_site_name("坚定信心——在全市大会上的讲话", None)
     '坚定信心——在全市大会上的讲话'
-    >>> _strip_site_name("新华网 - 全市科技工作会议召开", "新华网")
-    '全市科技工作会议召开'
+    >>> _strip_site_name("新华网 - 全市科技工作会议召开", "新华网"), _strip_site_name("雄安新区 - 维基百科,自由的百科全书", None)
+    ('全市科技工作会议召开', '雄安新区')
+    >>> _strip_site_name("-铜雀历史网", None)
+    ''
     """
     segments = [s for s in _TITLE_SEPARATOR.split(title.strip()) if s]
-    if len(segments) <= 1:
-        return title.strip()
-    segments = [s for s in segments if s != site] or segments
-    while len(segments) > 1 and _SITE_LIKE.search(segments[-1]) and len(segments[-1]) <= 30:
-        segments.pop()
-    if len(segments) > 1 and len(segments[0]) >= max(len(s) for s in segments[1:]):
-        return segments[0]
-    return " ".join(segments) if len(segments) > 1 else segments[0]
+    return next((s for s in segments if s != site and not (len(s) <= 30 and _SITE_LIKE.search(s))), "")
 
 
 def _absolute_url(href: str | None, base: str | None) -> str | None:
