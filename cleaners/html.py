@@ -412,7 +412,7 @@ def _extract(html: str, url: str | None, profiles: tuple[SiteProfile, ...], *, d
     kept, head_removals = _keep_body_blocks(_drop_repeated_labels(inside), title)
     truncated, notice_removals, kept = _find_preview_notice(kept, after)
     kept, end_removals = _cut_at_end_marker(kept)
-    texts = _merge_table_rows(_join_viewer_pages(kept))
+    texts = [line for text in _merge_table_rows(_join_viewer_pages(kept)) for line in text.split("\n")]
     if not texts:
         raise NoMainContentError("the page holds only navigation, links and site chrome: no document text was found")
 
@@ -761,24 +761,39 @@ def _looks_like_breadcrumb(text: str) -> bool:
 
 
 def _segment(body: etree._Element) -> list[_Block]:
-    """Cut the body into text blocks at block-level tags and <br>, in reading order.
+    """Cut the body into text blocks at block-level tags and <br>, in reading order. Inside
+    <pre>, and in a page of bare text without any tag, a block keeps its line breaks.
 
     >>> [(b.text, b.owner.tag) for b in _segment(_body(_parse('<div>同志们:<br>今年<b>成绩</b>显著。<p>谢谢大家!</p></div>')))]
     [('同志们:', 'div'), ('今年成绩显著。', 'div'), ('谢谢大家!', 'p')]
+    >>> [b.text for b in _segment(_body(_parse('<pre>一盏灯\\n  一本书</pre>')))]
+    ['一盏灯\\n一本书']
     """
     blocks: list[_Block] = []
     parts: list[str] = []
     link_parts: list[str] = []
     owners: list[etree._Element] = []
     in_link = 0
+    in_pre = 1 if len(body) == 0 else 0
+    keep_lines = False
 
     def flush() -> None:
+        nonlocal keep_lines
         if parts:
-            text = _normalize_ws("".join(parts))
+            raw = "".join(parts)
+            text = "\n".join(filter(None, map(_normalize_ws, raw.split("\n")))) if keep_lines else _normalize_ws(raw)
             if text:
                 blocks.append(_Block(text, owners[-1], "".join(link_parts)))
             parts.clear()
             link_parts.clear()
+        keep_lines = False
+
+    def add(text: str) -> None:
+        nonlocal keep_lines
+        keep_lines = keep_lines or bool(in_pre)
+        parts.append(text)
+        if in_link:
+            link_parts.append(text)
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag
@@ -787,22 +802,18 @@ def _segment(body: etree._Element) -> list[_Block]:
                 flush()
                 if tag != "br":
                     owners.append(el)
-            if tag == "a":
-                in_link += 1
+            in_link += tag == "a"
+            in_pre += tag == "pre"
             if el.text and tag != "br":
-                parts.append(el.text)
-                if in_link:
-                    link_parts.append(el.text)
+                add(el.text)
         else:
-            if tag == "a":
-                in_link -= 1
+            in_link -= tag == "a"
+            in_pre -= tag == "pre"
             if tag in _BLOCK_TAGS:
                 flush()
                 owners.pop()
             if el is not body and el.tail:
-                parts.append(el.tail)
-                if in_link:
-                    link_parts.append(el.tail)
+                add(el.tail)
     flush()
     return blocks
 

@@ -275,6 +275,12 @@ def test_br_lines_become_paragraphs():
     assert blocks_of(body) == ["东风吹过小河湾,", "柳絮飞时燕子还。", "最是一年春好处,", "桃花开遍远近山。"]
 
 
+def test_pre_and_bare_text_keep_their_lines():
+    assert blocks_of(f"<p>{BODY}</p><pre>一盏灯\n  一本书\n\n窗外的雨声</pre>")[-3:] == ["一盏灯", "一本书", "窗外的雨声"]
+    assert extract_html(f"同志们{COLON}\n今年全市科技工作取得显著成绩。\n下一步要继续加大研发投入。").blocks == [
+        f"同志们{COLON}", "今年全市科技工作取得显著成绩。", "下一步要继续加大研发投入。"]
+
+
 def test_lists_and_tables_keep_reading_order():
     body = (f"<div class='content'>{BODY}<ol><li>加强组织领导。</li><li>2. 落实工作责任。</li></ol>"
             "<table><tr><th>指标</th><th>完成数</th></tr><tr><td>地区生产总值</td><td>2856.3亿元</td></tr></table></div>")
