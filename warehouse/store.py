@@ -8,9 +8,10 @@ other holds the lock.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,12 +23,17 @@ import pyarrow as pa
 from warehouse.schema import migrate
 
 ARCHIVE_FILE = "archive.duckdb"
+# Held by the run that writes to the warehouse, for the whole run (see WriterLock).
+WRITER_LOCK_FILE = "writer.lock"
 PARQUET_DIR = "parquet"
 EXPORTED_TABLES = ("documents", "sources", "removals", "runs")
 # A batch commit holds the lock for well under a second; 60 s covers a long export too.
 DEFAULT_LOCK_TIMEOUT_S = 60.0
 # Nothing downloads at run time: DuckDB must not fetch an extension a query happens to name.
 _NO_NETWORK = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+_log = logging.getLogger("docarchive.warehouse")
 
 
 class ArchiveError(RuntimeError):
@@ -40,6 +46,50 @@ class ArchiveMissingError(ArchiveError):
 
 class ArchiveBusyError(ArchiveError):
     pass
+
+
+class WriterLock:
+    """An exclusive lock on one warehouse, held by the run writing to it (flock on a file).
+
+    DuckDB's own lock is taken per batch, so it cannot keep two runs apart: both would
+    discover the same new files and store them twice. The kernel drops a flock when its
+    holder dies, even by SIGKILL, so a killed run never leaves a stale lock behind. The
+    file names the holder, for the message a waiting run gives.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, holder: str, on_wait: Callable[[str], object]) -> None:
+        import fcntl
+
+        if self._fd is not None:
+            raise ArchiveError(f"{self.path} is already held by this process: a run cannot start twice")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                current = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "another process"
+                on_wait(f"another run is writing to the archive at {self.path.parent} ({current}); "
+                        "this run waits for it to finish")
+                started = time.monotonic()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                on_wait(f"the other run finished after {time.monotonic() - started:.1f} s; this run starts")
+            note = f"{holder}, pid {os.getpid()}, since {datetime.now():%Y-%m-%d %H:%M:%S}".encode()
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, note, 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the only descriptor drops the flock
 
 
 def default_warehouse() -> Path:
@@ -130,6 +180,7 @@ class Archive:
         self.path = self.warehouse / ARCHIVE_FILE
         self.parquet_dir = self.warehouse / PARQUET_DIR
         self.lock_timeout_s = lock_timeout_s
+        self._writer_lock = WriterLock(self.warehouse / WRITER_LOCK_FILE)
 
     # --- connections ---------------------------------------------------------------------
     @contextmanager
@@ -192,23 +243,38 @@ class Archive:
         return {r["sha256"]: r["path"] for r in rows}
 
     # --- runs ----------------------------------------------------------------------------
-    def start_run(self, run_id: str, source: str, flow_run_id: str | None = None) -> None:
-        """Record a run as started; runs left 'running' by a killed process become 'interrupted'."""
-        with self.connect(read_only=False) as con:
-            migrate(con)
-            con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-            con.execute(
-                "INSERT INTO runs (run_id, started_at, status, source, flow_run_id) VALUES (?, ?, 'running', ?, ?)",
-                [run_id, datetime.now(), source, flow_run_id],
-            )
+    def start_run(self, run_id: str, source: str, flow_run_id: str | None = None,
+                  on_wait: Callable[[str], object] | None = None) -> None:
+        """Record a run as started; runs left 'running' by a killed process become 'interrupted'.
+
+        First takes the archive's writer lock, held until `finish_run`: two runs on one
+        archive never write at once, the second waits (saying so through `on_wait`). Only
+        then is a run still marked 'running' known to be dead.
+        """
+        self._writer_lock.acquire(f"run {run_id} of {source}", on_wait or _log.warning)
+        try:
+            with self.connect(read_only=False) as con:
+                migrate(con)
+                con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+                con.execute(
+                    "INSERT INTO runs (run_id, started_at, status, source, flow_run_id) VALUES (?, ?, 'running', ?, ?)",
+                    [run_id, datetime.now(), source, flow_run_id],
+                )
+        except BaseException:
+            self._writer_lock.release()
+            raise
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, int], error: str | None = None) -> None:
+        """Record how a run ended, and let the next run in (release the writer lock)."""
         assignments = ", ".join(f"{name} = ?" for name in counts)
-        with self.connect(read_only=False) as con:
-            con.execute(
-                f"UPDATE runs SET finished_at = ?, status = ?, error = ?{', ' if counts else ''}{assignments} WHERE run_id = ?",
-                [datetime.now(), status, error, *counts.values(), run_id],
-            )
+        try:
+            with self.connect(read_only=False) as con:
+                con.execute(
+                    f"UPDATE runs SET finished_at = ?, status = ?, error = ?{', ' if counts else ''}{assignments} WHERE run_id = ?",
+                    [datetime.now(), status, error, *counts.values(), run_id],
+                )
+        finally:
+            self._writer_lock.release()
 
     # --- writes --------------------------------------------------------------------------
     def write_batch(self, run_id: str, batch: Batch) -> None:
