@@ -342,6 +342,7 @@ class Archive:
         (or a kill) never sees half a file.
         """
         self.parquet_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_temporaries()
         written = []
         with self.connect(read_only=True) as con:
             for table in EXPORTED_TABLES:
@@ -353,3 +354,20 @@ class Archive:
                 os.replace(temporary, final)
                 written.append(final)
         return written
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete half-written copies left by a process killed while writing them (its pid is gone)."""
+        for path in self.parquet_dir.glob(".*.parquet.tmp-*"):
+            pid = path.name.rpartition("-")[2]
+            if pid.isdigit() and not _process_exists(int(pid)):
+                path.unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
