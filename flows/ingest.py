@@ -132,6 +132,23 @@ def write_parquet_copies(archive: Archive) -> None:
     archive.write_parquet_copies()
 
 
+def exit_with_parent() -> None:
+    """Worker initializer: a cleaning worker exits when the run that started it dies.
+
+    Without it, a run killed with SIGKILL leaves its pool's workers running, forever idle.
+    """
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _task_runner(settings: IngestSettings, files_to_clean: int):
     if settings.dask:
         from prefect_dask import DaskTaskRunner
@@ -140,7 +157,7 @@ def _task_runner(settings: IngestSettings, files_to_clean: int):
             return DaskTaskRunner(cluster_kwargs={"n_workers": settings.worker_count, "threads_per_worker": 1})
         return DaskTaskRunner(address=settings.dask)
     if settings.worker_count > 1 and files_to_clean >= MIN_FILES_FOR_PROCESSES:
-        return ProcessPoolTaskRunner(max_workers=settings.worker_count)
+        return ProcessPoolTaskRunner(max_workers=settings.worker_count, initializer=exit_with_parent)
     return ThreadPoolTaskRunner(max_workers=1)
 
 
