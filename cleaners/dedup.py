@@ -538,10 +538,6 @@ class _Batch:
     def hash_key(self) -> np.ndarray:
         return self.chash[:, :8].copy().view("<u8").ravel()
 
-    def samples(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(samples, owner position in rows) of the sketches of `rows`."""
-        return _gather(self.vals, self.offsets, rows)
-
 
 def _gather(vals: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = offsets[rows + 1] - offsets[rows]
@@ -889,7 +885,8 @@ def find_duplicates(
     reps = np.flatnonzero((twin < 0) & (leader == np.arange(B)))
     a, b, score = _candidates(joint, reps, s)
     texts = _Texts(joint, new, folded, fetch_texts, s, np.unique(np.r_[a[a < N], b[b < N]]))
-    for x, y in zip(a[np.argsort(-score, kind="stable")].tolist(), b[np.argsort(-score, kind="stable")].tolist()):
+    best_first = np.argsort(-score, kind="stable")
+    for x, y in zip(a[best_first].tolist(), b[best_first].tolist()):
         if groups.find(x) == groups.find(y):
             continue  # already joined: confirming this pair could not change any cluster
         kind, sim = texts.confirm(x, y)
@@ -983,8 +980,9 @@ def _exact_twins(joint: _Joint) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return twin, leader, already
 
 
-def _candidates(joint: _Joint, reps: np.ndarray, s: DedupSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs (joint rows, each once) for the batch's representatives."""
+def _candidates(joint: _Joint, reps: np.ndarray, s: DedupSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs (joint rows, each once) for the batch's representatives, with their
+    estimated similarity (MinHash Jaccard or sketch containment, the larger)."""
     index, batch, N = joint.index, joint.batch, joint.n
     rows = reps + N
     # near: an LSH band in common and a MinHash estimate of at least near_estimate
