@@ -349,7 +349,11 @@ def extract_html(html: str, *, url: str | None = None) -> ExtractedPage:
 
 
 def _extract_with(html: str, url: str | None, profiles: tuple[SiteProfile, ...]) -> ExtractedPage:
-    """`extract_html` with a given set of site profiles (the bench measures it with none)."""
+    """`extract_html` with a given set of site profiles (the bench measures it with none).
+
+    >>> _extract_with('<div style="display:none"><p>由脚本显示的正文,全市科技工作取得显著成绩。</p></div>', None, ()).blocks
+    ['由脚本显示的正文,全市科技工作取得显著成绩。']
+    """
     try:
         return _extract(html, url, profiles, drop_hidden=True)
     except NoMainContentError:
@@ -381,6 +385,7 @@ class _Block:
 
     @property
     def link_heavy(self) -> bool:
+        """More than half of the block's text is link text."""
         return self.weight > 0 and self.link_weight > _LINK_HEAVY * self.weight
 
     def __repr__(self) -> str:
@@ -456,7 +461,11 @@ def _page_identity(meta: dict[str, str], url: str | None) -> tuple[str | None, s
 
 
 def _first_text(body: etree._Element, selector: str) -> str | None:
-    """The text of the first element a profile's selector matches that has any."""
+    """The text of the first element a profile's selector matches that has any.
+
+    >>> _first_text(_body(_parse('<h1> </h1><h1>市科技局全年工作意见</h1>')), "h1")
+    '市科技局全年工作意见'
+    """
     return next((text for el in _select(body, selector) if (text := _normalize_ws(_text(el)))), None)
 
 
@@ -599,21 +608,17 @@ def _remove_keep_tail(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def _name_parts(el: etree._Element) -> tuple[set[str], set[str]]:
+def _names_of(classes: str | None, ident: str | None) -> tuple[set[str], set[str]]:
     """An element's class and id names: whole (lower-cased) and split into parts. A name that
     states a feature ("has-sidebar", "disableAsideSection", "no-ads") says nothing about the
     element's own role and is left out.
 
-    >>> whole, parts = _name_parts(_body(_parse('<div class="relatedNews box" id="side_bar">x</div>'))[0])
+    >>> whole, parts = _names_of("relatedNews box", "side_bar")
     >>> sorted(whole), sorted(parts)
     (['box', 'relatednews', 'side_bar'], ['bar', 'box', 'news', 'related', 'side'])
-    >>> _name_parts(_body(_parse('<div class="caas disableAsideSection enableGAMAds">x</div>'))[0])
+    >>> _names_of("caas disableAsideSection enableGAMAds", None)
     ({'caas'}, {'caas'})
     """
-    return _names_of(el.get("class"), el.get("id"))
-
-
-def _names_of(classes: str | None, ident: str | None) -> tuple[set[str], set[str]]:
     whole: set[str] = set()
     parts: set[str] = set()
     for name in f"{classes or ''} {ident or ''}".split():
@@ -651,7 +656,11 @@ def _chrome_kind(el: etree._Element) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _kind_of_names(classes: str | None, ident: str | None) -> str | None:
-    """The chrome kind that a class and id name (pages repeat the same few hundred names)."""
+    """The chrome kind a class and id name; cached, as pages repeat a few hundred names.
+
+    >>> _kind_of_names("bdshare_box", None), _kind_of_names("content", "zhengwen")
+    ('share', None)
+    """
     whole, parts = _names_of(classes, ident)
     for name in whole:
         if name in _WHOLE_KIND:
@@ -850,7 +859,7 @@ def _next_printed_line(prev: _Block, block: _Block, widest: dict, pages: dict) -
     """Whether `block` is the next printed line of the paragraph `prev` ends with: `prev` is
     as wide as the page's lines and leaves its sentence open, and `block` opens no heading or
     list item. (A sentence that ends at the margin ends the paragraph here: splitting a
-    paragraph loses less than gluing two together.)"""
+    paragraph loses less than gluing two together.) Example: `_join_printed_lines`."""
     owner, before = block.owner, prev.owner
     parent = owner.getparent()
     if (owner is before or parent is None or before.getparent() is not parent or owner.tag != before.tag
@@ -979,12 +988,19 @@ def _dense_core(chosen: etree._Element, scores: dict, sums: dict) -> etree._Elem
 
 
 def _depth(el: etree._Element) -> int:
+    """How many elements an element lies in (<html> counts)."""
     return sum(1 for _ in el.iterancestors())
 
 
 def _element_scores(blocks: list[_Block], attribute: str) -> tuple[dict, dict]:
     """Each element's sum of its blocks' values (plus the bonus of a content name), and the
-    sums of its blocks' weights and of its prose (the value of positive blocks not teasers)."""
+    sums of its blocks' weights and of its prose (the value of positive blocks not teasers).
+
+    >>> blocks = _segment(_body(_parse('<div class="content"><p>今年成绩显著。</p><p>一、加强领导</p></div>')))
+    >>> _score(blocks); scores, sums = _element_scores(blocks, "value")
+    >>> [(el.tag, scores[el], sums[el]) for el in blocks[0].chain[1:3]]
+    [('div', 20.0, [11.0, 6.0]), ('body', 5.0, [11.0, 6.0])]
+    """
     scores: dict[etree._Element, float] = {}
     sums: dict[etree._Element, list[float]] = {}
     for block in blocks:
@@ -1018,7 +1034,12 @@ def _has_content_name(el: etree._Element) -> bool:
 
 def _outside(blocks: list[_Block], inside: list[_Block]) -> tuple[list[_Block], list[_Block]]:
     """The 30 blocks before the main content (where its date line is) and the 30 after it
-    (where a preview notice is)."""
+    (where a preview notice is).
+
+    >>> blocks = _segment(_body(_parse('<p>时间:2024-05-08</p><p>正文。</p><p>试读结束</p>')))
+    >>> [[b.text for b in part] for part in _outside(blocks, blocks[1:2])]
+    [['时间:2024-05-08'], ['试读结束']]
+    """
     if not inside:
         return blocks[-30:], []
     first, last = blocks.index(inside[0]), blocks.index(inside[-1])
@@ -1384,6 +1405,7 @@ def _profile_for(host: str, profiles: tuple[SiteProfile, ...]) -> SiteProfile | 
 
 @lru_cache(maxsize=256)
 def _compiled(selector: str) -> etree.XPath:
+    """A profile's CSS selector as compiled XPath (cssselect), once per selector."""
     from cssselect import HTMLTranslator  # only pages of a profiled site need it
 
     return etree.XPath(HTMLTranslator().css_to_xpath(selector))
