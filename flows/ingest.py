@@ -24,6 +24,9 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+import pyarrow as pa
+
+from cleaners.dedup import DedupDoc, signatures_for
 from cleaners.pipeline import CleanConfig, FileResult, clean_file, too_large_reason
 from flows import progress
 from flows.discover import FoundFile, Plan, plan_files
@@ -70,10 +73,15 @@ class RunCounts:
         return {k: v for k, v in vars(self).items() if k != "quarantine_reasons"}
 
 
-@dataclass(frozen=True, slots=True)
-class CleanedFile:
-    file: FoundFile
-    result: FileResult
+@dataclass
+class CleanedBatch:
+    """What a worker hands the writer: the batch's rows, its documents' signatures, and the
+    quarantine codes, so the writer only links and stores."""
+
+    batch: Batch
+    signatures: pa.Table
+    quarantined: Counter
+    files: int
 
 
 def clean_found_file(found: FoundFile, config: CleanConfig) -> FileResult:
@@ -89,9 +97,20 @@ def clean_found_file(found: FoundFile, config: CleanConfig) -> FileResult:
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
-def clean_batch(files: list[FoundFile], config: CleanConfig) -> list[CleanedFile]:
-    """Clean a batch of files (on a worker process)."""
-    return [CleanedFile(found, clean_found_file(found, config)) for found in files]
+def clean_batch(files: list[FoundFile], config: CleanConfig) -> CleanedBatch:
+    """Clean a batch of files and sign its documents for duplicate detection (on a worker)."""
+    batch = Batch()
+    quarantined: Counter = Counter()
+    for found in files:
+        result = clean_found_file(found, config)
+        source, documents, removals = rows_for(result, found.sha256, found.size_bytes, found.mtime_ns)
+        batch.sources.append(source)
+        batch.documents.extend(documents)
+        batch.removals.extend(removals)
+        if result.quarantined:
+            quarantined[result.error_code or "unknown"] += 1
+    signatures = signatures_for([DedupDoc(d.doc_id, d.text, d.is_truncated, d.char_count, 0) for d in batch.documents])
+    return CleanedBatch(batch, signatures, quarantined, len(files))
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -105,24 +124,11 @@ def _quarantine_row(found: FoundFile, reason: str, code: str) -> SourceRow:
                      reason, code, None, found.mtime_ns)
 
 
-def _batch_of(cleaned: list[CleanedFile], counts: RunCounts) -> Batch:
-    batch = Batch()
-    for item in cleaned:
-        source, documents, removals = rows_for(item.result, item.file.sha256, item.file.size_bytes, item.file.mtime_ns)
-        batch.sources.append(source)
-        batch.documents.extend(documents)
-        batch.removals.extend(removals)
-        if item.result.quarantined:
-            counts.files_quarantined += 1
-            counts.quarantine_reasons[item.result.error_code or "unknown"] += 1
-    return batch
-
-
 @task(name="store-batch", cache_policy=NO_CACHE)
-def store_batch(archive: Archive, run_id: str, batch: Batch, linker: DuplicateLinker) -> int:
+def store_batch(archive: Archive, run_id: str, cleaned: CleanedBatch, linker: DuplicateLinker) -> int:
     """Link the batch's documents to their duplicates and write it in one transaction."""
-    duplicates = linker.link(batch)
-    archive.write_batch(run_id, batch)
+    duplicates = linker.link(cleaned.batch, cleaned.signatures, run_id)
+    archive.write_batch(run_id, cleaned.batch)
     linker.commit()
     return duplicates
 
@@ -176,7 +182,7 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
         counts.files_new = len(plan.by_status("new"))
         counts.files_changed = len(plan.by_status("changed"))
         progress.report_total(len(plan.to_clean))
-        linker = DuplicateLinker(archive)
+        linker = DuplicateLinker(archive, changing_paths={f.source_path for f in plan.by_status("changed", "same_bytes")})
 
         # Files that need no cleaning still get a sources row: a copy of archived bytes, or
         # a file that cannot be read (quarantined with the reason).
@@ -201,10 +207,11 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
                 pending.append(clean_batch.submit(quote(batches[index]), config))
             if len(pending) >= window or (index >= len(batches) and pending):
                 cleaned = pending.popleft().result()
-                batch = _batch_of(cleaned, counts)
-                counts.duplicates_found += store_batch(archive, run_id, quote(batch), quote(linker))
-                counts.documents_added += len(batch.documents)
-                progress.report_done(len(cleaned))
+                counts.files_quarantined += sum(cleaned.quarantined.values())
+                counts.quarantine_reasons.update(cleaned.quarantined)
+                counts.duplicates_found += store_batch(archive, run_id, quote(cleaned), quote(linker))
+                counts.documents_added += len(cleaned.batch.documents)
+                progress.report_done(cleaned.files)
     except BaseException as error:
         archive.finish_run(run_id, "failed", counts.as_run_row(), error=f"{type(error).__name__}: {error}")
         raise

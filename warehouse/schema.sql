@@ -196,3 +196,47 @@ COMMENT ON COLUMN rule_hits.documents IS 'documents it removed something from';
 COMMENT ON COLUMN rule_hits.hits IS 'removals it made in all';
 COMMENT ON COLUMN rule_hits.reason IS 'its most frequent reason';
 COMMENT ON COLUMN rule_hits.example IS 'the text it removed most often';
+
+-- version: 3
+-- Duplicate detection across runs: every document's signatures, and every confirmed match.
+-- The signatures let a document ingested today be compared with everything archived before
+-- without re-reading old files (cleaners/dedup.py computes and compares them).
+CREATE TABLE signatures (
+    doc_id             VARCHAR PRIMARY KEY,
+    content_hash       VARCHAR NOT NULL,
+    minhash            BLOB    NOT NULL,
+    sketch             BLOB    NOT NULL,
+    is_truncated       BOOLEAN NOT NULL,
+    char_count         INTEGER NOT NULL,
+    content_chars      INTEGER NOT NULL,
+    "order"            BIGINT  NOT NULL,
+    signature_version  VARCHAR NOT NULL
+);
+
+CREATE TABLE duplicates (
+    doc_id          VARCHAR NOT NULL,
+    cluster_id      VARCHAR NOT NULL,
+    matched_doc_id  VARCHAR NOT NULL,
+    method          VARCHAR NOT NULL,
+    similarity      DOUBLE  NOT NULL,
+    run_id          VARCHAR NOT NULL
+);
+
+COMMENT ON TABLE signatures IS 'Each document''s duplicate-detection signatures (MinHash and FracMinHash sketch of its folded text), so later runs compare new documents with it without re-reading its file.';
+COMMENT ON COLUMN signatures.doc_id IS 'the document (documents.doc_id)';
+COMMENT ON COLUMN signatures.content_hash IS 'hash of the folded text: equal for exact duplicates';
+COMMENT ON COLUMN signatures.minhash IS 'MinHash of the folded text''s character n-grams: num_perm little-endian uint32';
+COMMENT ON COLUMN signatures.sketch IS 'FracMinHash sample of the n-gram hashes (sorted little-endian uint32), for containment';
+COMMENT ON COLUMN signatures.is_truncated IS 'the document is a preview (documents.is_truncated)';
+COMMENT ON COLUMN signatures.char_count IS 'characters in the document''s text';
+COMMENT ON COLUMN signatures.content_chars IS 'characters of the folded text: what the canonical rule''s "longest" compares';
+COMMENT ON COLUMN signatures."order" IS 'ingestion order (documents.ingest_seq)';
+COMMENT ON COLUMN signatures.signature_version IS 'the settings the signature values depend on (n-gram size, permutations, sketch scale)';
+
+COMMENT ON TABLE duplicates IS 'Every confirmed duplicate match: which document matched which, how, and how similar.';
+COMMENT ON COLUMN duplicates.doc_id IS 'the later document of the pair';
+COMMENT ON COLUMN duplicates.cluster_id IS 'doc_id of the canonical copy of the cluster both belong to (kept current when links move)';
+COMMENT ON COLUMN duplicates.matched_doc_id IS 'the earlier document it matched';
+COMMENT ON COLUMN duplicates.method IS 'exact (same folded text), near (n-gram Jaccard) or containment (one text inside the other)';
+COMMENT ON COLUMN duplicates.similarity IS 'Jaccard for near, the containment of the shorter text otherwise; 1.0 for exact';
+COMMENT ON COLUMN duplicates.run_id IS 'the run that found the match';

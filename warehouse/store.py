@@ -127,6 +127,9 @@ class DocumentRow:
     source_sha256: str
     content_hash: str
     split_note: str | None
+    # Ingestion order; the duplicate linker sets it (it is the canonical rule's tie-breaker),
+    # otherwise the store numbers the batch after the archive's last document.
+    ingest_seq: int | None = None
 
 
 @dataclass
@@ -161,7 +164,7 @@ _DOCUMENT_SCHEMA = pa.schema([
     ("title", pa.string()), ("text", pa.string()), ("source_url", pa.string()), ("site", pa.string()),
     ("published_at", pa.timestamp("us")), ("encoding", pa.string()), ("is_truncated", pa.bool_()),
     ("duplicate_of", pa.string()), ("char_count", pa.int32()), ("source_sha256", pa.string()),
-    ("content_hash", pa.string()), ("split_note", pa.string()),
+    ("content_hash", pa.string()), ("split_note", pa.string()), ("ingest_seq", pa.int64()),
 ])
 _REMOVAL_SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("seq", pa.int32()), ("rule", pa.string()), ("text", pa.string()), ("reason", pa.string()),
@@ -287,9 +290,11 @@ class Archive:
                              {"run_id": run_id, "ingested_at": now})
                 self._supersede_older_versions(con, batch.sources, now)
                 if batch.documents:
-                    next_seq = con.execute("SELECT coalesce(max(ingest_seq), 0) + 1 FROM documents").fetchone()[0]
+                    if any(d.ingest_seq is None for d in batch.documents):
+                        next_seq = con.execute("SELECT coalesce(max(ingest_seq), 0) + 1 FROM documents").fetchone()[0]
+                        for offset, doc in enumerate(batch.documents):
+                            doc.ingest_seq = next_seq + offset
                     docs = _arrow(batch.documents, _DOCUMENT_SCHEMA)
-                    docs = docs.append_column("ingest_seq", pa.array(range(next_seq, next_seq + len(docs)), pa.int64()))
                     self._insert(con, "documents", docs, {"run_id": run_id, "ingested_at": now})
                 self._insert(con, "removals", _arrow(batch.removals, _REMOVAL_SCHEMA), {})
                 for table, rows in batch.extra.items():
@@ -299,6 +304,8 @@ class Archive:
                                        schema=pa.schema([("doc_id", pa.string()), ("duplicate_of", pa.string())]))
                     con.register("relinks", relinks)
                     con.execute("UPDATE documents SET duplicate_of = r.duplicate_of FROM relinks r WHERE documents.doc_id = r.doc_id")
+                    con.execute("UPDATE duplicates SET cluster_id = coalesce(r.duplicate_of, r.doc_id) "
+                                "FROM relinks r WHERE duplicates.doc_id = r.doc_id")
                     con.unregister("relinks")
                 con.execute("COMMIT")
             except Exception:
@@ -330,6 +337,13 @@ class Archive:
             "UPDATE documents SET superseded_at = ? FROM changed c "
             "WHERE documents.source_path = c.source_path AND documents.source_sha256 <> c.sha256 "
             "AND documents.superseded_at IS NULL",
+            [now],
+        )
+        # A superseded document leaves its duplicate cluster: copies that pointed to it stand
+        # on their own again (the batch's relinks, applied after this, may join them anew).
+        con.execute(
+            "UPDATE documents SET duplicate_of = NULL FROM documents c "
+            "WHERE documents.duplicate_of = c.doc_id AND c.superseded_at = ? AND documents.superseded_at IS NULL",
             [now],
         )
         con.unregister("changed")
