@@ -11,7 +11,8 @@ words:
 - `anywhere` rules are whole-line patterns distinctive enough to drop wherever they stand
   (a sharing-site notice, a punctuation-only line).
 
-The head is walked from the top, skipping over title-like lines, until the first line that is
+Rules are written with ASCII punctuation and matched against the width-folded line
+(`cleaners.width`), so `推荐访问:` and `推荐访问：` are one rule. The head is walked from the top, skipping over title-like lines, until the first line that is
 neither chrome nor a title; the tail is walked from the bottom until the first line that is
 not chrome. Everything removed is returned as a `Removal`, which `cleaners.metadata` reads for
 the publication time, the URL and title hints.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cleaners.types import Cleaned, Removal
+from cleaners.width import fold_width
 
 Scope = Literal["head", "tail", "anywhere"]
 
@@ -47,20 +49,20 @@ def _rule(name: str, scope: Scope, pattern: str, reason: str, max_chars: int | N
     return ChromeRule(name, scope, re.compile(pattern), reason, max_chars)
 
 
-_NAV_ARROW = r"\s*(?:>|›|»|→|/|>|-&gt;|&gt;)"
+_NAV_ARROW = r"\s*(?:>|›|»|→|/|-&gt;|&gt;)"
 _DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}"
 
 CHROME_RULES: tuple[ChromeRule, ...] = (
     # --- the top of the page ---------------------------------------------------------------
     # "您好,欢迎访问三七文档" (777doc.com); "欢迎来到XX范文网"
-    _rule("site_banner", "head", r"^(?:您好|你好|hi|Hi)?[,,!!\s]*欢迎(?:您)?(?:访问|来到|光临|登录|进入)",
+    _rule("site_banner", "head", r"^(?:您好|你好|hi|Hi)?[,!\s]*欢迎(?:您)?(?:访问|来到|光临|登录|进入)",
           "the site's welcome banner", max_chars=40),
     # "首页 > 汇报范文 > …", "当前位置:首页 > 办公文档 > …", "您的位置: 网站首页 > …"
     _rule("breadcrumb", "head",
-          r"^(?:(?:当前|您的|你的|您现在的|所在)?位置\s*[::]\s*)?(?:网站)?(?:首页|主页|Home|HOME)" + _NAV_ARROW,
+          r"^(?:(?:当前|您的|你的|您现在的|所在)?位置\s*[:]\s*)?(?:网站)?(?:首页|主页|Home|HOME)" + _NAV_ARROW,
           "the site's breadcrumb navigation"),
     _rule("breadcrumb", "tail",
-          r"^(?:(?:当前|您的|你的|您现在的|所在)?位置\s*[::]\s*)?(?:网站)?(?:首页|主页|Home|HOME)" + _NAV_ARROW,
+          r"^(?:(?:当前|您的|你的|您现在的|所在)?位置\s*[:]\s*)?(?:网站)?(?:首页|主页|Home|HOME)" + _NAV_ARROW,
           "the site's breadcrumb navigation"),
     # "下面是小编为大家整理的…,供大家参考。", "以下是本站为您收集的…,欢迎阅读!"
     _rule("editor_intro", "head",
@@ -71,14 +73,14 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           r"^(?:下面|以下)是[^。!?]{0,120}(?:供大家参考|供您参考|仅供参考|欢迎阅读|欢迎借鉴|希望对(?:你|您|大家)有)",
           "the site editor's lead-in sentence"),
     # "时间:2022-05-08 11:47:00", "发布日期:2023年5月8日"
-    _rule("date_line", "head", r"^(?:发布|更新|发表|上传|编辑)?(?:时间|日期)\s*[::]\s*" + _DATE,
+    _rule("date_line", "head", r"^(?:发布|更新|发表|上传|编辑)?(?:时间|日期)\s*[:]\s*" + _DATE,
           "the page's date line (kept as published_at)", max_chars=60),
-    _rule("date_line", "tail", r"^(?:发布|更新|发表|上传|编辑)?(?:时间|日期)\s*[::]\s*" + _DATE,
+    _rule("date_line", "tail", r"^(?:发布|更新|发表|上传|编辑)?(?:时间|日期)\s*[:]\s*" + _DATE,
           "the page's date line (kept as published_at)", max_chars=60),
     # "来源:网络 作者:佚名 浏览:120" — several page-info fields on one line
     _rule("page_info", "head",
-          r"^(?:来源|作者|编辑|责任编辑|浏览|阅读|点击|字数|分类|栏目)\s*[::][^。]{0,40}"
-          r"(?:来源|作者|编辑|浏览|阅读|点击|字数|时间|日期|分类|栏目)\s*[::]",
+          r"^(?:来源|作者|编辑|责任编辑|浏览|阅读|点击|字数|分类|栏目)\s*[:][^。]{0,40}"
+          r"(?:来源|作者|编辑|浏览|阅读|点击|字数|时间|日期|分类|栏目)\s*[:]",
           "the page's information line (source, author, views)", max_chars=120),
     # --- anywhere a disclaimer or sharing notice stands on its own line ----------------------
     # "导语:…一文来源于网友上传,不代表本站观点,若需要原创文章可咨询客服老师,欢迎参考。"
@@ -96,16 +98,16 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
     # "推荐访问:科技创新 讲话 工作 …", "相关推荐:", "猜你喜欢:"
     _rule("related_links", "tail",
           r"^(?:推荐访问|相关推荐|相关文章|热门推荐|猜你喜欢|推荐阅读|相关阅读|延伸阅读|热门文章|最新文章|"
-          r"相关范文|精选范文|热门范文|相关搜索|相关标签|标签|关键词|TAGS?|Tags?)\s*[::]",
+          r"相关范文|精选范文|热门范文|相关搜索|相关标签|标签|关键词|TAGS?|Tags?)\s*[:]",
           "links to other pages of the site"),
     # "- 上一篇:村级领导考察工作意见", "下一篇:在执行工作联席会议上总结讲话"
     _rule("prev_next", "tail",
-          r"^[\-–—•·*\s]*(?:上一篇|下一篇|上一页|下一页|上篇|下篇|前一篇|后一篇)(?:文章)?\s*[::]",
+          r"^[\-–—•·*\s]*(?:上一篇|下一篇|上一页|下一页|上篇|下篇|前一篇|后一篇)(?:文章)?\s*[:]",
           "the previous/next article links"),
     # "本文标题:…", "链接地址:https://www.777doc.com/doc-12786173 .html"
     _rule("article_footer", "tail",
           r"^(?:本文标题|本文链接|本文地址|原文链接|原文地址|链接地址|文章链接|文章地址|网址|文章来源|"
-          r"转载请保留|转载请注明|本文来源)\s*[::]",
+          r"转载请保留|转载请注明|本文来源)\s*[:]",
           "the article footer repeating the title and URL (URL kept as source_url)"),
     # "预览阅读已结束,若您需要写相关文章,请扫码联系老师写作!", "剩余3页未读,继续阅读"
     _rule("preview_notice", "tail",
@@ -117,7 +119,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           "the preview cut-off notice (the page showed only part of the document)", max_chars=120),
     # "请扫码联系老师写作", "扫一扫关注公众号", "客服微信:…"
     _rule("contact_ad", "anywhere",
-          r"(?:扫码|扫一扫|二维码|微信扫).{0,20}(?:联系|关注|下载|写作|咨询|阅读)|(?:客服|老师)\s*(?:微信|QQ|qq|电话)\s*[::]",
+          r"(?:扫码|扫一扫|二维码|微信扫).{0,20}(?:联系|关注|下载|写作|咨询|阅读)|(?:客服|老师)\s*(?:微信|QQ|qq|电话)\s*[:]",
           "an advertisement for the site's services", max_chars=80),
     _rule("site_closing", "tail",
           r"^以上(?:就)?是[^。]{0,12}(?:小编|本站|编辑)",
@@ -126,11 +128,12 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
 
 # A line with no letter, digit or CJK character carries no text: ",", "——", "* * *".
 _HAS_TEXT = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-_SENTENCE_PUNCT = re.compile(r"[。!?;!?;]")
-_SALUTATION_END = re.compile(r"[::]$")
+_SENTENCE_PUNCT = re.compile(r"[。!?;]")
+_SALUTATION_END = re.compile(r"[:]$")
 
 
 def _matching_rule(line: str, scope: Scope) -> ChromeRule | None:
+    line = fold_width(line)
     for rule in CHROME_RULES:
         if rule.scope not in (scope, "anywhere"):
             continue
@@ -149,10 +152,11 @@ def is_title_like(line: str) -> bool:
     >>> is_title_like("同志们:"), is_title_like("今年工作取得显著成绩。")
     (False, False)
     """
+    folded = fold_width(line)
     return (
         0 < len(line) <= MAX_TITLE_CHARS
-        and not _SENTENCE_PUNCT.search(line)
-        and not _SALUTATION_END.search(line)
+        and not _SENTENCE_PUNCT.search(folded)
+        and not _SALUTATION_END.search(folded)
     )
 
 
@@ -218,9 +222,10 @@ def strip_anywhere_chrome(lines: list[str]) -> Cleaned:
     """
     kept, removals = [], []
     for line in lines:
+        folded = fold_width(line)
         rule = next(
             (r for r in CHROME_RULES if r.scope == "anywhere"
-             and (r.max_chars is None or len(line) <= r.max_chars) and r.pattern.search(line)),
+             and (r.max_chars is None or len(line) <= r.max_chars) and r.pattern.search(folded)),
             None,
         )
         if rule is None:

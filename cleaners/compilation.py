@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from cleaners.title import SALUTATION, split_salutation
+from cleaners.width import fold_width
 
 # Words that end the title of a speech, report or plan.
 DOC_TYPE_ENDINGS = (
@@ -33,7 +34,7 @@ _YEAR_PREFIX = re.compile(r"(?:(?:19|20)[0-9xX]{2}|[xX]{4})年(?:度)?$")
 MAX_INSERTED = 4
 # Where a salutation-led part title may start: after a sentence end or at a line start.
 _SALUTED_TITLE = re.compile(
-    r"(?:(?<=[。!?!?\n])|^)([^。!?!?::\n]{6,48}?" + _DOC_TYPE_END + r")(?=" + SALUTATION.pattern.lstrip("^") + ")",
+    r"(?:(?<=[。!?\n])|^)([^。!?:\n]{6,48}?" + _DOC_TYPE_END + r")(?=" + SALUTATION.pattern.lstrip("^") + ")",
     re.M,
 )
 
@@ -59,7 +60,7 @@ def is_compilation_title(title: str) -> bool:
     >>> is_compilation_title("在全市科技创新工作会议上的讲话")
     False
     """
-    return bool(_COMPILATION_MARK.search(title)) or len(named_parts(title)) >= 2
+    return bool(_COMPILATION_MARK.search(fold_width(title))) or len(named_parts(title)) >= 2
 
 
 def named_parts(title: str) -> list[str]:
@@ -70,7 +71,7 @@ def named_parts(title: str) -> list[str]:
     >>> named_parts("关于科技创新和人才工作的实施意见")
     []
     """
-    core = _COMPILATION_MARK.sub("", title)
+    core = _COMPILATION_MARK.sub("", fold_width(title))
     pieces = [p for p in _TITLE_JOINERS.split(core) if p]
     if len(pieces) < 2 or not all(re.search(_DOC_TYPE_END + "$", p) and len(p) >= 4 for p in pieces):
         return []
@@ -81,6 +82,7 @@ def find_fuzzy(text: str, name: str, start: int = 0) -> tuple[int, int] | None:
     """Where `name` occurs in `text` from `start`, allowing a few inserted characters.
 
     Returns (begin, end) of the span; a year written just before it belongs to the span.
+    Both are compared width-folded, so `２０２１年` in the text matches `2021年` in the name.
 
     >>> text = "……奋力开创新局面!2021年共享全国文明城党课范文稿同志们:在……"
     >>> b, e = find_fuzzy(text, "共享全国文明城党课稿"); text[b:e]
@@ -88,6 +90,7 @@ def find_fuzzy(text: str, name: str, start: int = 0) -> tuple[int, int] | None:
     >>> find_fuzzy("我们要共享发展成果,全国上下文明城市建设", "共享全国文明城党课稿") is None
     True
     """
+    text, name = fold_width(text), fold_width(name)
     anchor = name[:2]
     position = text.find(anchor, start)
     while position != -1:
@@ -128,7 +131,7 @@ def _boundaries_from_named_parts(text: str, names: list[str]) -> list[tuple[int,
 
 
 def _boundaries_from_salutations(text: str) -> list[tuple[int, int]]:
-    return [(m.start(1), m.end(1)) for m in _SALUTED_TITLE.finditer(text)]
+    return [(m.start(1), m.end(1)) for m in _SALUTED_TITLE.finditer(fold_width(text))]
 
 
 def split_compilation(title: str | None, lines: list[str]) -> Split:

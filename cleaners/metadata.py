@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from cleaners.types import Removal
+from cleaners.width import fold_width, split_folded, sub_folded
 
 _DATE_TIME = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
@@ -26,12 +27,15 @@ _BOOK_TITLE = re.compile(r"《([^《》]{2,120})》")
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|txt|pptx?|xlsx?|wps|rtf|html?)$", re.I)
 # "(15页珍藏版)", "(全文)", "【精选】" — what sites add to a document's title
 _TITLE_DECORATION = re.compile(
-    r"[((\[【](?:\d+页)?(?:全文|完整版|珍藏版|精选|精品|最新|范文|优秀|推荐|原创|word版|可编辑|通用|"
-    r"必备|热门|参考|\d+页珍藏版|\d+篇)[^))\]】]{0,8}[))\]】]"
+    r"[(\[【](?:\d+页)?(?:全文|完整版|珍藏版|精选|精品|最新|范文|优秀|推荐|原创|word版|可编辑|通用|"
+    r"必备|热门|参考|\d+页珍藏版|\d+篇)[^)\]】]{0,8}[)\]】]"
 )
 _SITE_SUFFIX = re.compile(r"\s*(?:[-_|–—]+|\s-\s)\s*[^-_|–—]{2,20}(?:网|站|文库|文档|范文|在线|首页)$")
-_EDITOR_INTRO_TITLE = re.compile(r"(?:整理|收集|搜集|准备|带来|分享|推荐)的(.{4,80}?)[,,。](?:供|希望|欢迎|仅供)")
-_BANNER_SITE = re.compile(r"欢迎(?:您)?(?:访问|来到|光临|登录|进入)(.{2,20}?)[!!。]?$")
+_EDITOR_INTRO_TITLE = re.compile(r"(?:整理|收集|搜集|准备|带来|分享|推荐)的(.{4,80}?)[,。](?:供|希望|欢迎|仅供)")
+_FOOTER_TITLE = re.compile(r"^(?:本文标题|文章标题|标题)\s*:")
+_COLON = re.compile(":")
+_CRUMB_SEPARATOR = re.compile(r">|›|»|→")
+_BANNER_SITE = re.compile(r"欢迎(?:您)?(?:访问|来到|光临|登录|进入)(.{2,20}?)[!。]?$")
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -44,7 +48,7 @@ def parse_datetime(text: str) -> datetime | None:
     >>> parse_datetime("时间:2022-13-45") is None
     True
     """
-    match = _DATE_TIME.search(text)
+    match = _DATE_TIME.search(fold_width(text))
     if not match:
         return None
     parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
@@ -94,9 +98,9 @@ def clean_title(title: str) -> str:
     title = title.strip()
     for _ in range(3):
         before = title
-        title = _SITE_SUFFIX.sub("", title)
-        title = _TITLE_DECORATION.sub("", title).strip()
-        title = _FILE_EXTENSION.sub("", title).strip()
+        title = sub_folded(_SITE_SUFFIX, "", title)
+        title = sub_folded(_TITLE_DECORATION, "", title).strip()
+        title = sub_folded(_FILE_EXTENSION, "", title).strip()
         if title == before:
             break
     return title
@@ -112,10 +116,10 @@ def title_hints(removals: list[Removal]) -> list[str]:
     hints: list[str] = []
     for removal in removals:
         text = removal.text
-        if removal.rule == "article_footer" and re.match(r"^(?:本文标题|文章标题|标题)\s*[::]", text):
-            hints.append(clean_title(re.split(r"[::]", text, maxsplit=1)[1]))
+        if removal.rule == "article_footer" and _FOOTER_TITLE.match(fold_width(text)):
+            hints.append(clean_title(split_folded(_COLON, text, maxsplit=1)[1]))
         elif removal.rule == "breadcrumb":
-            crumbs = [c.strip() for c in re.split(r">|›|»|→|>", text) if c.strip()]
+            crumbs = [c.strip() for c in split_folded(_CRUMB_SEPARATOR, text) if c.strip()]
             if len(crumbs) >= 2:
                 hints.append(clean_title(crumbs[-1]))
         elif removal.rule == "share_notice":
@@ -123,9 +127,9 @@ def title_hints(removals: list[Removal]) -> list[str]:
             if match:
                 hints.append(clean_title(match.group(1)))
         elif removal.rule == "editor_intro":
-            match = _EDITOR_INTRO_TITLE.search(text)
+            match = _EDITOR_INTRO_TITLE.search(fold_width(text))
             if match:
-                hints.append(clean_title(match.group(1)))
+                hints.append(clean_title(text[match.start(1) : match.end(1)]))
     return [hint for hint in hints if hint]
 
 
@@ -166,9 +170,9 @@ def site_name(removals: list[Removal], url: str | None) -> str | None:
                 return match.group(1).lower().removeprefix("www.")
     for removal in removals:
         if removal.rule == "site_banner":
-            match = _BANNER_SITE.search(removal.text)
+            match = _BANNER_SITE.search(fold_width(removal.text))
             if match:
-                return match.group(1).strip()
+                return removal.text[match.start(1) : match.end(1)].strip()
     return None
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 
 from cleaners.types import Cleaned, Removal
+from cleaners.width import fold_width
 
-_PAGE_MARKER = re.compile(r"^(\d{1,4})[、.．]\s*")
+_PAGE_MARKER = re.compile(r"^(\d{1,4})[、.]\s*")
 # A sentence (or a list item) ends with one of these; a page break mostly does not.
-_SENTENCE_END = tuple("。!?;:…”』」)!?;:.)")
+_SENTENCE_END = tuple("。!?;:…”』」).")
 
 MIN_PAGES = 3
 # Share of the breaks inside a run that must cut a sentence for the run to count as pages.
@@ -32,7 +33,7 @@ def _marker_runs(lines: list[str]) -> list[tuple[int, int]]:
     start = None
     expected = 1
     for i, line in enumerate(lines):
-        match = _PAGE_MARKER.match(line)
+        match = _PAGE_MARKER.match(fold_width(line))
         number = int(match.group(1)) if match else None
         if number is not None and number == expected and (start is not None or number == 1):
             start = i if number == 1 else start
@@ -48,7 +49,7 @@ def _marker_runs(lines: list[str]) -> list[tuple[int, int]]:
 
 def _cuts_sentences(pages: list[str]) -> bool:
     breaks = pages[:-1]
-    cut = sum(1 for page in breaks if not page.rstrip().endswith(_SENTENCE_END))
+    cut = sum(1 for page in breaks if not fold_width(page.rstrip()).endswith(_SENTENCE_END))
     return cut / len(breaks) >= MIN_CUT_SHARE
 
 
@@ -70,8 +71,8 @@ def join_numbered_pages(lines: list[str]) -> Cleaned:
         out.extend(lines[cursor:first])
         pages = []
         for line in lines[first : last + 1]:
-            marker = _PAGE_MARKER.match(line)
-            removals.append(Removal("page_marker", marker.group(0).strip(), "page number of a document viewer's text dump"))
+            marker = _PAGE_MARKER.match(fold_width(line))
+            removals.append(Removal("page_marker", line[: marker.end()].strip(), "page number of a document viewer's text dump"))
             pages.append(line[marker.end() :])
         out.append("".join(pages))
         cursor = last + 1

@@ -15,14 +15,15 @@ from cleaners.chrome import MAX_TITLE_CHARS, is_title_like
 from cleaners.fingerprint import dedup_form
 from cleaners.metadata import clean_title
 from cleaners.types import Removal
+from cleaners.width import fold_width
 
 # Section headings open a body, they are not a document's title: "一、", "(一)", "第一章", "1."
-_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[((][一二三四五六七八九十\d]+[))]|第[一二三四五六七八九十\d]+[章节部条]|\d+[、.．])")
+_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|第[一二三四五六七八九十\d]+[章节部条]|\d+[、.])")
 # Who a speech addresses, closed by a colon: "同志们:", "尊敬的各位领导、同志们:"
 SALUTATION = re.compile(
-    r"^(?:尊敬的|亲爱的|各位)?[^,。!?::\n]{0,24}"
+    r"^(?:尊敬的|亲爱的|各位)?[^,。!?:\n]{0,24}"
     r"(?:同志们|同事们|朋友们|女士们|先生们|老师们|同学们|领导|来宾|代表|嘉宾|委员|家长们|乡亲们|战友们)"
-    r"[^。!?::\n]{0,16}[::]"
+    r"[^。!?:\n]{0,16}:"
 )
 _YEAR_DIGITS = re.compile(r"[0-9x]")
 
@@ -56,7 +57,7 @@ def split_salutation(line: str) -> list[str]:
     >>> split_salutation("同志们:")
     ['同志们:']
     """
-    match = SALUTATION.match(line)
+    match = SALUTATION.match(fold_width(line))
     if match and match.end() < len(line):
         return [line[: match.end()], line[match.end() :].lstrip()]
     return [line]
@@ -87,7 +88,7 @@ def separate_title(lines: list[str], hints: list[str]) -> Titled:
     hint_keys = {title_key(h): h for h in hints if title_key(h)}
     title: str | None = None
 
-    if lines and is_title_like(lines[0]) and not _SECTION_HEADING.match(lines[0]) and len(lines) > 1:
+    if lines and is_title_like(lines[0]) and not _SECTION_HEADING.match(fold_width(lines[0])) and len(lines) > 1:
         first_key = title_key(lines[0])
         if not hint_keys or first_key in hint_keys or any(first_key in k or k in first_key for k in hint_keys):
             title = lines.pop(0)

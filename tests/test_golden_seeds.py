@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,25 @@ def test_reencoded_sample_gives_the_same_documents(name, encode, codec):
     expected = _expected(name)
     assert rows["encoding"] == codec
     assert rows["documents"] == expected["documents"]
+
+
+def _wide(text: str) -> str:
+    """Full-width punctuation, as most real pages write it; a URL's "://" stays ASCII."""
+    text = re.sub(r":(?!//)", "\uff1a", text)
+    return "".join(chr(ord(c) + 0xFEE0) if c in ",!?;()" else c for c in text)
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_sample_with_full_width_punctuation_gives_the_same_documents(name):
+    """The samples were saved with ASCII punctuation; the rules must not depend on it."""
+    rows = golden_rows(_wide((SEEDS / name).read_text(encoding="utf-8")).encode("utf-8"), name)
+    expected = _expected(name)["documents"]
+    assert len(rows["documents"]) == len(expected)
+    for got, want in zip(rows["documents"], expected):
+        assert got["title"] == _wide(want["title"])
+        assert got["text"] == [_wide(line) for line in want["text"]]
+        for key in ("part_index", "source_url", "site", "published_at", "is_truncated", "char_count"):
+            assert got[key] == want[key], key
 
 
 def test_samples_give_six_documents_with_the_compilation_in_two_parts():

@@ -10,9 +10,12 @@ from cleaners.chrome import strip_chrome
 BODY = ["同志们:", "今年以来,全市科技工作取得显著成绩。", "谢谢大家!"]
 
 
-@pytest.mark.parametrize(
-    "line, rule",
-    [
+def wide(text: str) -> str:
+    """The same text with full-width punctuation, as most real pages write it (推荐访问：…)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c in ":,!?;()" else c for c in text)
+
+
+HEAD_CASES = [
         ("首页 > 汇报范文 > 在全省会上的汇报发言 >", "breadcrumb"),
         ("当前位置:首页 > 办公文档 > 讲话", "breadcrumb"),
         ("您的位置: 网站首页 › 工作总结 › 正文", "breadcrumb"),
@@ -25,17 +28,8 @@ BODY = ["同志们:", "今年以来,全市科技工作取得显著成绩。", "�
         ("导语:本文来源于网友上传,不代表本站观点,欢迎参考。", "site_disclaimer"),
         ("来源:网络 作者:佚名 浏览:120次", "page_info"),
         ("《工作总结.docx》由会员分享,可在线阅读,更多相关《工作总结.docx(5页珍藏版)》请在xxx.com上搜索。", "share_notice"),
-    ],
-)
-def test_head_chrome_is_removed_with_its_rule(line, rule):
-    result = strip_chrome(["在全市会议上的讲话", line] + BODY)
-    assert result.lines == ["在全市会议上的讲话"] + BODY
-    assert [r.rule for r in result.removals] == [rule]
-
-
-@pytest.mark.parametrize(
-    "line, rule",
-    [
+]
+TAIL_CASES = [
         ("推荐访问:科技创新 讲话 工作", "related_links"),
         ("相关推荐:", "related_links"),
         ("- 上一篇:村级领导考察工作意见", "prev_next"),
@@ -45,12 +39,26 @@ def test_head_chrome_is_removed_with_its_rule(line, rule):
         ("预览阅读已结束,若您需要写相关文章,请扫码联系老师写作!", "preview_notice"),
         ("剩余3页未读,继续阅读", "preview_notice"),
         ("以上就是小编整理的全部内容。", "site_closing"),
-    ],
-)
-def test_tail_chrome_is_removed_with_its_rule(line, rule):
-    result = strip_chrome(["在全市会议上的讲话"] + BODY + [line])
-    assert result.lines == ["在全市会议上的讲话"] + BODY
-    assert [r.rule for r in result.removals] == [rule]
+]
+WIDTHS = pytest.mark.parametrize("width", [str, wide], ids=["ascii-punctuation", "full-width-punctuation"])
+
+
+@WIDTHS
+@pytest.mark.parametrize("line, rule", HEAD_CASES)
+def test_head_chrome_is_removed_with_its_rule(line, rule, width):
+    body = [width(line) for line in BODY]
+    result = strip_chrome(["在全市会议上的讲话", width(line)] + body)
+    assert result.lines == ["在全市会议上的讲话"] + body
+    assert [(r.rule, r.text) for r in result.removals] == [(rule, width(line))]
+
+
+@WIDTHS
+@pytest.mark.parametrize("line, rule", TAIL_CASES)
+def test_tail_chrome_is_removed_with_its_rule(line, rule, width):
+    body = [width(line) for line in BODY]
+    result = strip_chrome(["在全市会议上的讲话"] + body + [width(line)])
+    assert result.lines == ["在全市会议上的讲话"] + body
+    assert [(r.rule, r.text) for r in result.removals] == [(rule, width(line))]
 
 
 def test_tail_walk_steps_over_a_stray_punctuation_line():

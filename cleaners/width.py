@@ -1,0 +1,58 @@
+"""Match rules against a width-folded view of the text, keep the text as it was.
+
+Pages write the same punctuation in two widths: `推荐访问：` and `推荐访问:`, `（全文）` and
+`(全文)`, `２０２２年` and `2022年`. Every rule is written once, with ASCII punctuation, and
+matched against `fold_width(text)`, which maps each full-width form (U+FF01–U+FF5E) and the
+ideographic space to its ASCII twin *one character for one character*, so a match's span in
+the folded view is its span in the original. The output keeps the original characters: the
+archive's text is NFC, never NFKC.
+"""
+
+from __future__ import annotations
+
+import re
+
+# U+FF01..U+FF5E are U+0021..U+007E shifted by 0xFEE0; U+3000 is the ideographic space.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """The text with full-width ASCII forms as ASCII, same length, same positions.
+
+    >>> fold_width("推荐访问\\uff1a２０２２年\\uff08全文\\uff09")
+    '推荐访问:2022年(全文)'
+    >>> len(fold_width("\\uff0c\\u3000")) == 2
+    True
+    """
+    return text.translate(_FOLD)
+
+
+def sub_folded(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+    """`pattern.sub` matched on the folded view, replacing the same spans of the original.
+
+    >>> sub_folded(re.compile(r"\\(全文\\)"), "", "讲话\\uff08全文\\uff09")
+    '讲话'
+    """
+    pieces, cursor = [], 0
+    for match in pattern.finditer(fold_width(text)):
+        pieces.append(text[cursor : match.start()])
+        pieces.append(replacement)
+        cursor = match.end()
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def split_folded(pattern: re.Pattern[str], text: str, maxsplit: int = 0) -> list[str]:
+    """`pattern.split` matched on the folded view, returning pieces of the original.
+
+    >>> split_folded(re.compile(r">"), "首页\uff1e讲话稿")
+    ['首页', '讲话稿']
+    """
+    pieces, cursor = [], 0
+    for count, match in enumerate(pattern.finditer(fold_width(text)), start=1):
+        pieces.append(text[cursor : match.start()])
+        cursor = match.end()
+        if count == maxsplit:
+            break
+    pieces.append(text[cursor:])
+    return pieces
