@@ -88,11 +88,18 @@ class _Page:
     removals: list[Removal] = field(default_factory=list)
 
 
-def _looks_like_html(raw: bytes, source_path: str) -> bool:
+def _may_be_html(raw: bytes, source_path: str) -> bool:
+    """Before decoding: worth looking for a declared charset? (an HTML name, or markup bytes)"""
+    return source_path.lower().endswith(HTML_SUFFIXES) or b"<" in raw[:2048]
+
+
+def _is_html(text: str, source_path: str) -> bool:
+    """After decoding: an HTML name, or markup at the top (scrapers save pages as .txt too)."""
     if source_path.lower().endswith(HTML_SUFFIXES):
         return True
-    head = raw[:2048].lower()
-    return any(tag in head for tag in (b"<html", b"<!doctype html", b"<body", b"<head"))
+    from cleaners.html import looks_like_html
+
+    return looks_like_html(text)
 
 
 def _lines_of(text: str) -> list[str]:
@@ -181,10 +188,9 @@ def clean_file(raw: bytes, source_path: str, config: CleanConfig = DEFAULT_CONFI
     try:
         if len(raw) > config.max_file_bytes:
             raise TooLargeError(too_large_reason(len(raw), config))
-        is_html = _looks_like_html(raw, source_path)
-        decoded = detect_and_decode(raw, is_html=is_html)
+        decoded = detect_and_decode(raw, is_html=_may_be_html(raw, source_path))
         encoding = decoded.encoding
-        documents = clean_text(decoded.text, source_path, is_html=is_html)
+        documents = clean_text(decoded.text, source_path, is_html=_is_html(decoded.text, source_path))
         return FileResult(source_path, encoding, documents, replacement_chars=decoded.replacement_count)
     except CleaningError as error:
         return FileResult(source_path, encoding, [], error.reason, error.code)
