@@ -286,8 +286,9 @@ class Archive:
         with self.connect(read_only=False) as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                self._insert(con, "sources", _arrow(batch.sources, _SOURCE_SCHEMA),
-                             {"run_id": run_id, "ingested_at": now})
+                restored = self._restore_known_versions(con, batch.sources)
+                self._insert(con, "sources", _arrow([s for s in batch.sources if (s.source_path, s.sha256) not in restored],
+                                                    _SOURCE_SCHEMA), {"run_id": run_id, "ingested_at": now})
                 self._supersede_older_versions(con, batch.sources, now)
                 if batch.documents:
                     if any(d.ingest_seq is None for d in batch.documents):
@@ -321,6 +322,32 @@ class Archive:
         con.register("incoming", rows)
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
         con.unregister("incoming")
+
+    @staticmethod
+    def _restore_known_versions(con: duckdb.DuckDBPyConnection, sources: list[SourceRow]) -> set[tuple[str, str]]:
+        """Versions the archive already holds for the same path become current again.
+
+        A file back to bytes it had before (a scraper re-fetched an older page), or a file
+        still unreadable: its (path, sha256) row exists, maybe superseded. Inserting it again
+        would break the primary key and fail every later run; instead that row and its
+        documents are made current, and `_supersede_older_versions` retires the others.
+        """
+        if not sources:
+            return set()
+        incoming = pa.table({"source_path": [s.source_path for s in sources], "sha256": [s.sha256 for s in sources]})
+        con.register("incoming_versions", incoming)
+        try:
+            known = set(con.execute(
+                "SELECT s.source_path, s.sha256 FROM sources s JOIN incoming_versions i "
+                "ON s.source_path = i.source_path AND s.sha256 = i.sha256").fetchall())
+            if known:
+                con.execute("UPDATE sources SET superseded_at = NULL FROM incoming_versions i "
+                            "WHERE sources.source_path = i.source_path AND sources.sha256 = i.sha256")
+                con.execute("UPDATE documents SET superseded_at = NULL FROM incoming_versions i "
+                            "WHERE documents.source_path = i.source_path AND documents.source_sha256 = i.sha256")
+        finally:
+            con.unregister("incoming_versions")
+        return known
 
     @staticmethod
     def _supersede_older_versions(con: duckdb.DuckDBPyConnection, sources: list[SourceRow], now: datetime) -> None:
