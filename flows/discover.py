@@ -7,6 +7,7 @@ hashes everything.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Literal
 
 INPUT_SUFFIXES = (".html", ".htm", ".txt", ".xhtml", ".shtml")
+# The sha256 recorded for a file that could not be read (flows/ingest.py `_quarantine_row`).
+UNREADABLE = "unreadable"
 _HASH_CHUNK = 1 << 20
 
 Status = Literal["new", "changed", "unchanged", "same_bytes", "unreadable"]
@@ -82,8 +85,6 @@ def _unreadable(path: Path, rel: str, error: OSError) -> FoundFile:
 
 
 def _errno_name(error: OSError) -> str:
-    import errno
-
     return errno.errorcode.get(error.errno or 0, "")
 
 
@@ -108,11 +109,14 @@ def plan_files(
         if not rel.lower().endswith(INPUT_SUFFIXES):
             plan.ignored += 1
             continue
+        known = archived.get(rel)
         try:
             stat = path.stat()
             if not path.is_file():
-                raise IsADirectoryError(21, "Is a directory")
-            known = archived.get(rel)
+                if path.is_dir():
+                    raise IsADirectoryError(errno.EISDIR, "Is a directory")
+                # Never opened: reading a named pipe would block the run forever.
+                raise OSError(errno.EINVAL, "it is not a regular file but a named pipe, socket or device")
             if known and not rehash and known[1] == stat.st_size and known[2] == stat.st_mtime_ns:
                 plan.files.append(FoundFile(path, rel, stat.st_size, stat.st_mtime_ns, known[0], "unchanged"))
                 continue
@@ -122,7 +126,11 @@ def plan_files(
                 continue
             sha = sha256_of(path)
         except OSError as error:
-            plan.files.append(_unreadable(path, rel, error))
+            if known and known[0] == UNREADABLE:
+                # Quarantined as unreadable already, and still is: nothing new to record.
+                plan.files.append(FoundFile(path, rel, 0, None, UNREADABLE, "unchanged"))
+            else:
+                plan.files.append(_unreadable(path, rel, error))
             continue
         if known and known[0] == sha:
             status = "unchanged"
