@@ -384,9 +384,10 @@ def _signatures(docs: Sequence[DedupDoc], settings: DedupSettings) -> tuple[pa.T
 def _table(ids, chash, minhash, vals, offsets, trunc, chars, content, order, settings, dup=None) -> pa.Table:
     n = len(ids)
     k4 = 4 * settings.num_perm
+    hexes = np.ascontiguousarray(chash).tobytes().hex()
     columns = [
         pa.array(ids, pa.string()),
-        pa.array(chash.tobytes().hex()[i * 32 : (i + 1) * 32] for i in range(n)) if n else pa.array([], pa.string()),
+        pa.array([hexes[i * 32 : (i + 1) * 32] for i in range(n)], pa.string()),
         pa.FixedSizeBinaryArray.from_buffers(pa.binary(k4), n, [None, pa.py_buffer(np.ascontiguousarray(minhash, "<u4").tobytes())]),
         pa.BinaryArray.from_buffers(pa.binary(), n, [None, pa.py_buffer((offsets * 4 - offsets[0] * 4).astype(np.int32).tobytes()), pa.py_buffer(vals.astype("<u4").tobytes())]),
         pa.array(trunc, pa.bool_()),
@@ -447,26 +448,37 @@ class _MultiMap:
             order = np.argsort(keys, kind="stable")  # timsort: two sorted runs merge in O(n)
             self.runs.append((keys[order], docs[order]))
 
+    def _spans(self, q: np.ndarray):
+        # distinct keys in sorted order: binary searches then walk the runs nearly in order,
+        # 3-4x faster than scattered queries on runs of millions
+        keys, inv = np.unique(q, return_inverse=True)
+        spans = [(np.searchsorted(run, keys, "left"), np.searchsorted(run, keys, "right")) for run, _ in self.runs]
+        total = np.zeros(len(keys), np.int64)
+        for lo, hi in spans:
+            total += hi - lo
+        return keys, inv.ravel(), spans, total
+
     def count(self, q: np.ndarray) -> np.ndarray:
         """How many documents hold each key."""
-        total = np.zeros(len(q), np.int64)
-        for keys, _ in self.runs:
-            total += np.searchsorted(keys, q, "right") - np.searchsorted(keys, q, "left")
-        return total
+        _, inv, _, total = self._spans(q)
+        return total[inv]
 
-    def lookup(self, q: np.ndarray, skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(position in q, doc) for every document holding each key, keys where `skip` excluded."""
-        qs, ds = [], []
-        for keys, docs in self.runs:
-            lo = np.searchsorted(keys, q, "left")
-            cnt = np.searchsorted(keys, q, "right") - lo
-            if skip is not None:
-                cnt[skip] = 0
-            qs.append(np.repeat(np.arange(len(q)), cnt))
+    def lookup(self, q: np.ndarray, max_postings: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(position in q, doc) for every document holding each key; a key held by more than
+        `max_postings` documents is skipped."""
+        keys, inv, spans, total = self._spans(q)
+        wanted = total <= max_postings if max_postings is not None else np.ones(len(keys), bool)
+        ks, ds = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)]
+        for (lo, hi), (_, docs) in zip(spans, self.runs):
+            cnt = np.where(wanted, hi - lo, 0)
+            ks.append(np.repeat(np.arange(len(keys)), cnt))
             ds.append(docs[_ranges(lo, cnt)])
-        if not qs:
-            return np.zeros(0, np.int64), np.zeros(0, np.int32)
-        return np.concatenate(qs), np.concatenate(ds)
+        k, d = np.concatenate(ks), np.concatenate(ds)
+        # back from distinct keys to the query positions that asked for them
+        order = np.argsort(inv, kind="stable")
+        per = np.bincount(inv, minlength=len(keys))
+        reps = per[k]
+        return order[_ranges((np.cumsum(per) - per)[k], reps)], np.repeat(d, reps)
 
     @property
     def nbytes(self) -> int:
@@ -1002,14 +1014,14 @@ def _candidates(joint: _Joint, reps: np.ndarray, s: DedupSettings) -> tuple[np.n
     _, inv, cnt = np.unique(vals, return_inverse=True, return_counts=True)
     pre = _prefix(vals, own, df_old + cnt[inv], length)
     pre &= (batch.content[reps] >= s.min_contained_chars)[own]
-    q1, d1 = index._samples.lookup(vals[pre], skip=df_old[pre] > s.max_postings)
+    q1, d1 = index._samples.lookup(vals[pre], s.max_postings)
     local = _MultiMap()
     local.add(vals, rows[own])
     q2, d2 = local.lookup(vals[pre])
     who = own[pre][np.r_[q1, q2]]
     small1, large1 = _enough_hits(rows[who], np.r_[d1, d2], need[who])
     # … and all of a's samples against archived prefixes (an archived text inside a)
-    q3, d3 = index._prefixes.lookup(vals, skip=index._prefixes.count(vals) > s.max_postings)
+    q3, d3 = index._prefixes.lookup(vals, s.max_postings)
     archived_need = _prefix_plan(np.diff(index._offsets.view)[d3], s)[1] if len(d3) else d3
     small2, large2 = _enough_hits(d3, rows[own[q3]], archived_need)
     small, large = np.r_[small1, small2], np.r_[large1, large2]
