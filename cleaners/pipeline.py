@@ -18,13 +18,15 @@ from cleaners import metadata
 from cleaners.chrome import strip_chrome
 from cleaners.compilation import split_compilation
 from cleaners.encoding import detect_and_decode, normalize_text
-from cleaners.errors import CleaningError, NoMainContentError, TooLargeError
+from cleaners.errors import CleaningError, EmptyFileError, NoMainContentError, TooLargeError
 from cleaners.fingerprint import content_hash
 from cleaners.pages import join_numbered_pages
 from cleaners.title import separate_title
 from cleaners.types import Removal
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+# A character that shows: not whitespace, not a control, zero-width or other invisible one.
+_VISIBLE = re.compile("[^\\s\x00-\x1f\x7f-\xa0\xad\u200b-\u200f\u2028-\u202f\u2060-\u2064\u3000\ufeff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FIRST_CLAUSE = re.compile(r"^[^。!?;,,::\n]{1,40}")
 
@@ -181,6 +183,8 @@ def clean_file(raw: bytes, source_path: str, config: CleanConfig = DEFAULT_CONFI
 
     >>> clean_file(b"", "empty.txt").error
     'the file is empty (or holds only whitespace)'
+    >>> clean_file("\\u3000\\x00\\u200b\\n".encode(), "blank.txt").error_code
+    'empty'
     >>> [d.title for d in clean_file("在全市会议上的讲话\\n同志们:\\n今年成绩显著。".encode("gbk"), "a.txt").documents]
     ['在全市会议上的讲话']
     """
@@ -190,6 +194,8 @@ def clean_file(raw: bytes, source_path: str, config: CleanConfig = DEFAULT_CONFI
             raise TooLargeError(too_large_reason(len(raw), config))
         decoded = detect_and_decode(raw, is_html=_may_be_html(raw, source_path))
         encoding = decoded.encoding
+        if not _VISIBLE.search(decoded.text):
+            raise EmptyFileError("the file holds no text: only whitespace or invisible characters (such as NUL bytes)")
         documents = clean_text(decoded.text, source_path, is_html=_is_html(decoded.text, source_path))
         return FileResult(source_path, encoding, documents, replacement_chars=decoded.replacement_count)
     except CleaningError as error:
