@@ -33,7 +33,10 @@ def _marker_runs(lines: list[str]) -> list[tuple[int, int]]:
     start = None
     expected = 1
     for i, line in enumerate(lines):
-        match = _PAGE_MARKER.match(fold_width(line))
+        # `\d` is any Unicode digit (full-width ones too): a line that does not start with one
+        # has no marker, and is not folded (most lines; folding them all cost a tenth of the
+        # time a text dump takes to clean)
+        match = _PAGE_MARKER.match(fold_width(line)) if line[:1].isdecimal() else None
         number = int(match.group(1)) if match else None
         if number is not None and number == expected and (start is not None or number == 1):
             start = i if number == 1 else start
