@@ -160,6 +160,19 @@ def _is_gb2312_hanzi(char: str) -> bool:
         return False
 
 
+_HANZI = re.compile("[\u4e00-\u9fff]")
+_gb2312_hanzi: frozenset[str] | None = None
+
+
+def _common_hanzi() -> frozenset[str]:
+    """The hanzi of U+4E00–U+9FFF that GB2312 has, found once by `_is_gb2312_hanzi`: a set
+    lookup instead of an encode (and an exception for each rare one) per character tested."""
+    global _gb2312_hanzi
+    if _gb2312_hanzi is None:
+        _gb2312_hanzi = frozenset(c for c in map(chr, range(0x4E00, 0xA000)) if _is_gb2312_hanzi(c))
+    return _gb2312_hanzi
+
+
 def reads_as_simplified_chinese(text: str, sample: int = 2000) -> bool:
     """True when the CJK characters of `text` are mostly the 6,763 common GB2312 hanzi.
 
@@ -171,10 +184,10 @@ def reads_as_simplified_chinese(text: str, sample: int = 2000) -> bool:
     >>> reads_as_simplified_chinese("同志們：今年全市科技工作取得顯著成績。".encode("big5").decode("gb18030"))
     False
     """
-    hanzi = [c for c in text[: sample * 4] if "\u4e00" <= c <= "\u9fff"][:sample]
+    hanzi = _HANZI.findall(text, 0, sample * 4)[:sample]
     if not hanzi:
         return False
-    common = sum(1 for c in hanzi if _is_gb2312_hanzi(c))
+    common = sum(map(_common_hanzi().__contains__, hanzi))
     return common / len(hanzi) >= 0.9
 
 
