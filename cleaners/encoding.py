@@ -160,16 +160,24 @@ def _is_gb2312_hanzi(char: str) -> bool:
         return False
 
 
-_HANZI = re.compile("[\u4e00-\u9fff]")
-_gb2312_hanzi: frozenset[str] | None = None
+_NOT_HANZI = re.compile("[^\u4e00-\u9fff]+")
+_gb2312_hanzi: re.Pattern[str] | None = None
 
 
-def _common_hanzi() -> frozenset[str]:
-    """The hanzi of U+4E00–U+9FFF that GB2312 has, found once by `_is_gb2312_hanzi`: a set
-    lookup instead of an encode (and an exception for each rare one) per character tested."""
+def _common_hanzi() -> re.Pattern[str]:
+    """A character class of the hanzi of U+4E00–U+9FFF that GB2312 has, found once by
+    `_is_gb2312_hanzi`: one regex pass counts them, instead of an encode (and an exception for
+    each rare one) per character tested."""
     global _gb2312_hanzi
     if _gb2312_hanzi is None:
-        _gb2312_hanzi = frozenset(c for c in map(chr, range(0x4E00, 0xA000)) if _is_gb2312_hanzi(c))
+        common = [cp for cp in range(0x4E00, 0xA000) if _is_gb2312_hanzi(chr(cp))]
+        ranges: list[list[int]] = []
+        for cp in common:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        _gb2312_hanzi = re.compile("[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+")
     return _gb2312_hanzi
 
 
@@ -184,10 +192,10 @@ def reads_as_simplified_chinese(text: str, sample: int = 2000) -> bool:
     >>> reads_as_simplified_chinese("同志們：今年全市科技工作取得顯著成績。".encode("big5").decode("gb18030"))
     False
     """
-    hanzi = _HANZI.findall(text, 0, sample * 4)[:sample]
+    hanzi = _NOT_HANZI.sub("", text[: sample * 4])[:sample]
     if not hanzi:
         return False
-    common = sum(map(_common_hanzi().__contains__, hanzi))
+    common = len(hanzi) - len(_common_hanzi().sub("", hanzi))
     return common / len(hanzi) >= 0.9
 
 
