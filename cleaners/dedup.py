@@ -776,8 +776,10 @@ class SignatureIndex:
 class DedupResult:
     """What one batch found.
 
-    `matches`: every confirmed pair that involves a document of the batch (with an archived
-    document or an earlier one of the batch). `canonical`: every document of every cluster the
+    `matches`: the confirmed pairs that put the batch's documents in their clusters — each new
+    document that has a duplicate gets at least one (with an archived document or another of
+    the batch, `doc_id` the later of the two); a candidate pair whose documents are already in
+    one cluster is not measured, as it could change nothing. `canonical`: every document of every cluster the
     batch touched → its canonical doc_id, None for the canonical itself: the value of
     `documents.duplicate_of` for each (archived documents included — a better copy moves their
     links). `changed`: the part of `canonical` that differs from before (new documents and
