@@ -427,6 +427,22 @@ def _binary_column(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndar
 
 # --- a growing multimap from keys to document numbers --------------------------------------
 
+def _merge(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge two sorted runs by placing the second's entries where they fall among the first's:
+    no sort and no concatenated copy, so a merge of the largest run needs ~1.5× its size.
+
+    >>> [x.tolist() for x in _merge(np.array([1, 3]), np.array([10, 30]), np.array([2, 3]), np.array([20, 31]))]
+    [[1, 2, 3, 3], [10, 20, 30, 31]]
+    """
+    at = np.searchsorted(k1, k2, "right") + np.arange(len(k2))
+    rest = np.ones(len(k1) + len(k2), bool)
+    rest[at] = False
+    keys, docs = np.empty(len(rest), k1.dtype), np.empty(len(rest), d1.dtype)
+    keys[at], docs[at] = k2, d2
+    keys[rest], docs[rest] = k1, d1
+    return keys, docs
+
+
 class _MultiMap:
     """Sorted (key, doc) runs, merged like a log-structured tree: adding a batch sorts only the
     batch, and a run is merged into the one before it once it is half as large — so the total
@@ -444,9 +460,7 @@ class _MultiMap:
         self.runs.append((keys[order], docs[order].astype(np.int32)))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
             (k2, d2), (k1, d1) = self.runs.pop(), self.runs.pop()
-            keys, docs = np.concatenate([k1, k2]), np.concatenate([d1, d2])
-            order = np.argsort(keys, kind="stable")  # timsort: two sorted runs merge in O(n)
-            self.runs.append((keys[order], docs[order]))
+            self.runs.append(_merge(k1, d1, k2, d2))
 
     def _spans(self, q: np.ndarray):
         # distinct keys in sorted order: binary searches then walk the runs nearly in order,
