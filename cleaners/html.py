@@ -246,6 +246,11 @@ _CJK_LINE_BREAK = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# `&#1;`, `&#x1f`…: a character reference to a C0 control, which libxml2 decodes into the tree
+# and lxml then refuses to store ("All strings must be XML compatible"): the page failed with
+# an internal error. Controls are never text, so their references go with them.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_PARTS = re.compile(r"[^a-z0-9]+")
@@ -478,9 +483,11 @@ def _parse(html: str) -> etree._Element:
     >>> root = _parse('<p>同志们&nbsp;:<p>今年<!-- 广告 -->成绩显著')
     >>> [_text(p) for p in root.iter("p")]
     ['同志们\\xa0:', '今年成绩显著']
+    >>> _text(_parse('<p>&#1;同志们&#x1f</p>'))
+    '同志们'
     """
     # Control characters are never text, and lxml refuses them in any text it is given back.
-    data = _CONTROL_CHARS.sub("", html).encode("utf-8", "replace")
+    data = _CONTROL_REFERENCE.sub("", _CONTROL_CHARS.sub("", html)).encode("utf-8", "replace")
     # Plain etree elements: lxml.html's element classes cost a Python call per element visited.
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                               collect_ids=False, default_doctype=False)

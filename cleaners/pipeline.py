@@ -27,11 +27,6 @@ from cleaners.types import Removal
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A character that shows: not whitespace, not a control, zero-width or other invisible one.
 _VISIBLE = re.compile("[^\\s\x00-\x1f\x7f-\xa0\xad\u200b-\u200f\u2028-\u202f\u2060-\u2064\u3000\ufeff]")
-# `&#1;`, `&#x1f`…: a character reference to a C0 control, which libxml2 decodes into the tree
-# and lxml then refuses to store ("All strings must be XML compatible"): the page failed with
-# an internal error. Controls are never text, so the references go before parsing.
-_CONTROL_REFERENCE = re.compile(
-    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FIRST_CLAUSE = re.compile(r"^[^。!?;,,::\n]{1,40}")
 
@@ -118,7 +113,7 @@ def _extract_page(text: str, is_html: bool) -> _Page:
         return _Page(_lines_of(text))
     from cleaners.html import extract_html  # imported here: text dumps never pay for lxml
 
-    page = extract_html(_CONTROL_REFERENCE.sub("", text))
+    page = extract_html(text)
     lines = [line for block in page.blocks for line in _lines_of(block)]
     return _Page(lines, page.title, page.source_url, page.site, page.published_at, page.is_truncated, list(page.removals))
 
