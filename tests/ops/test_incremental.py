@@ -151,7 +151,7 @@ def test_each_run_leaves_an_artifact_with_its_summary(source, tmp_path):
 @pytest.mark.slow
 def test_two_ingests_at_once_write_one_after_the_other(tmp_path):
     source, warehouse = tmp_path / "source", tmp_path / "warehouse"
-    write_corpus(source, 150, seed=22)
+    write_corpus(source, 100, seed=22)
     processes = Processes()
     try:
         runs = [processes.start([*DOCARCHIVE, "ingest", str(source), "--warehouse", str(warehouse), "--batch-size", "10"],
@@ -165,10 +165,35 @@ def test_two_ingests_at_once_write_one_after_the_other(tmp_path):
     recorded = _rows(warehouse, "SELECT status, files_new, documents_added, started_at, finished_at FROM runs "
                                 "ORDER BY started_at")
     assert [r["status"] for r in recorded] == ["ok", "ok"]
-    assert sorted(r["files_new"] for r in recorded) == [0, 150]
+    assert sorted(r["files_new"] for r in recorded) == [0, 100]
     assert recorded[0]["finished_at"] <= recorded[1]["started_at"]
     assert _rows(warehouse, "SELECT count(*) AS n, count(DISTINCT source_path) AS paths FROM sources") == [
-        {"n": 150, "paths": 150}]
+        {"n": 100, "paths": 100}]
     waited = "\n".join(logs)
     # The second one said why it waited (unless the first had finished before it started).
     assert "another run is writing to the archive" in waited or recorded[0]["finished_at"] < recorded[1]["started_at"]
+
+
+def test_a_failed_run_is_recorded_with_its_error_and_the_next_run_goes_on(source, tmp_path, monkeypatch):
+    from warehouse.store import Archive
+
+    warehouse = tmp_path / "warehouse"
+    real_write = Archive.write_batch
+
+    def broken_disk(self, run_id, batch):
+        if batch.documents:
+            raise OSError(28, "No space left on device")
+        return real_write(self, run_id, batch)
+
+    monkeypatch.setattr(Archive, "write_batch", broken_disk)
+    result = CliRunner().invoke(main, ["ingest", str(source), "--warehouse", str(warehouse)])
+    assert result.exit_code == 1
+    assert "Error: the run failed: OSError: [Errno 28] No space left on device" in result.output
+    failed = _last_run(warehouse)
+    assert failed["status"] == "failed" and "No space left on device" in failed["error"]
+    assert failed["finished_at"] is not None
+
+    monkeypatch.setattr(Archive, "write_batch", real_write)
+    _ingest(source, warehouse)  # the writer lock was released: this run does not wait
+    after = _last_run(warehouse)
+    assert (after["status"], after["files_new"], after["documents_added"]) == ("ok", 3, 3)

@@ -19,8 +19,8 @@ from tests.ops.corpus import write_corpus
 from tests.conftest import ROOT
 from warehouse import Archive, ArchiveBusyError
 
-FILES = 300
-BATCH = 5  # 60 commits
+FILES = 200
+BATCH = 5  # 40 commits
 
 
 def _sql(warehouse: Path, query: str) -> tuple[int, str, str, float]:
