@@ -6,12 +6,12 @@ document is distinct. Every `dup_every`-th file repeats an earlier file's text i
 encoding (an exact duplicate to link); files are .txt dumps in UTF-8 or GBK, or small HTML
 pages.
 
->>> a = tmp = __import__("tempfile").mkdtemp()
->>> paths = write_corpus(Path(tmp), 12, seed=3)
->>> len(paths), len({p.read_bytes() for p in paths})
-(12, 12)
->>> [p.name for p in write_corpus(Path(tmp), 12, seed=3)] == [p.name for p in paths]
-True
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     paths = write_corpus(Path(tmp), 12, seed=3)
+...     again = write_corpus(Path(tmp), 12, seed=3)
+...     len(paths), len({p.read_bytes() for p in paths}), again == paths
+(12, 12, True)
 """
 
 from __future__ import annotations
