@@ -37,6 +37,13 @@ from warehouse.store import Batch, SourceRow
 
 # Below this many files to clean, worker processes cost more to start than they save.
 MIN_FILES_FOR_PROCESSES = 400
+# The writer links and stores this many consecutive batches in one transaction. Every commit
+# ends in a DuckDB checkpoint that rewrites the table's last row group, a cost that grows with
+# the archive: on 2,000 bench text dumps, storing took 0.94 CPU ms a file in commits of 200
+# files, 0.35 in commits of 1,000. Batches under GROUPED_BATCH_FILES files commit one by one:
+# whoever asks for small batches wants readers to see every one of them land.
+BATCHES_PER_COMMIT = 4
+GROUPED_BATCH_FILES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,8 @@ class IngestSettings:
     """One ingest run's settings; each default says why."""
 
     # Files per task run: large enough that Prefect's per-task cost (~20 ms) is noise,
-    # small enough that a batch commits in well under a second and progress moves.
+    # small enough that a commit (BATCHES_PER_COMMIT batches of this size) takes well under a
+    # second and progress moves.
     batch_size: int = 200
     # Worker processes for cleaning; 0 means one per core.
     workers: int = 0
@@ -82,6 +90,19 @@ class CleanedBatch:
     signatures: pa.Table
     quarantined: Counter
     files: int
+
+    @classmethod
+    def merged(cls, parts: list[CleanedBatch]) -> CleanedBatch:
+        """Consecutive batches as one, in their order (rows not yet linked or stored)."""
+        if len(parts) == 1:
+            return parts[0]
+        batch = Batch()
+        for part in parts:
+            batch.sources.extend(part.batch.sources)
+            batch.documents.extend(part.batch.documents)
+            batch.removals.extend(part.batch.removals)
+        return cls(batch, pa.concat_tables([p.signatures for p in parts]), sum((p.quarantined for p in parts), Counter()),
+                   sum(p.files for p in parts))
 
 
 def clean_found_file(found: FoundFile, config: CleanConfig) -> FileResult:
@@ -200,18 +221,26 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
         config = CleanConfig(max_file_bytes=settings.max_file_mb * 1024 * 1024)
         files = plan.to_clean
         batches = [files[i : i + settings.batch_size] for i in range(0, len(files), settings.batch_size)]
-        window = max(2, 2 * settings.worker_count)
+        # Workers keep cleaning while the writer waits for the batches of its next commit.
+        per_commit = BATCHES_PER_COMMIT if settings.batch_size >= GROUPED_BATCH_FILES else 1
+        window = max(2, 2 * settings.worker_count) + per_commit
         pending: deque = deque()
-        for index in range(len(batches) + window):
-            if index < len(batches):
-                pending.append(clean_batch.submit(quote(batches[index]), config))
-            if len(pending) >= window or (index >= len(batches) and pending):
-                cleaned = pending.popleft().result()
-                counts.files_quarantined += sum(cleaned.quarantined.values())
-                counts.quarantine_reasons.update(cleaned.quarantined)
-                counts.duplicates_found += store_batch(archive, run_id, quote(cleaned), quote(linker))
-                counts.documents_added += len(cleaned.batch.documents)
-                progress.report_done(cleaned.files)
+
+        def store_next() -> None:
+            ready = [pending.popleft().result() for _ in range(min(per_commit, len(pending)))]
+            cleaned = CleanedBatch.merged(ready)
+            counts.files_quarantined += sum(cleaned.quarantined.values())
+            counts.quarantine_reasons.update(cleaned.quarantined)
+            counts.duplicates_found += store_batch(archive, run_id, quote(cleaned), quote(linker))
+            counts.documents_added += len(cleaned.batch.documents)
+            progress.report_done(cleaned.files)
+
+        for files_of_batch in batches:
+            pending.append(clean_batch.submit(quote(files_of_batch), config))
+            if len(pending) >= window:
+                store_next()
+        while pending:
+            store_next()
     except BaseException as error:
         archive.finish_run(run_id, "failed", counts.as_run_row(), error=f"{type(error).__name__}: {error}")
         raise
