@@ -100,8 +100,8 @@ def _kill_when(warehouse: Path, source: Path, log: Path, moment, timeout_s: floa
                 break
             time.sleep(0.005)
         process.wait(timeout=30)
-        # What the killed process left running, once the orphans had a few seconds to notice.
-        settle = time.monotonic() + 5
+        # What the killed process left running, once the orphans had time to notice (up to 15 s).
+        settle = time.monotonic() + 15
         while time.monotonic() < settle and group_alive(process.pid):
             time.sleep(0.2)
         leftovers = group_members(process.pid)
