@@ -5,7 +5,8 @@ whitespace and punctuation folded away) cut into character n-grams — Chinese h
 so word shingles do not work.
 
 * **Exact**: equal `content_hash`. No text is read to confirm it.
-* **Near-duplicate**: MinHash over the n-grams, banded into an LSH index for candidates; a
+* **Near-duplicate**: MinHash over the n-grams (one-permutation hashing: one hash per n-gram,
+  binned, instead of 128 — a tenth of the cost), banded into an LSH index for candidates; a
   candidate whose estimated Jaccard passes is confirmed on the real n-gram sets.
 * **Containment**: a compilation's part inside the standalone copy, a preview inside the full
   text. Jaccard cannot see it (a 5 KB part of a 15 KB whole has J = 1/3, as low as two unrelated
@@ -15,15 +16,16 @@ so word shingles do not work.
   Samples are chosen by content, not position, so the sketch of a part is the part of the
   sketch of the whole: |S(a) ∩ S(b)| / |S(a)| estimates the containment of a in b. Candidates
   come from an inverted index with prefix filtering (as JOSIE/SilkMoth do): if a is at least
-  t contained in b, any ⌊(1−t)·|S(a)|⌋+1 of a's samples include one that b has, so looking up
-  a's *rarest* samples finds every such b while never walking the huge posting lists of stock
-  phrases (以习近平新时代中国特色社会主义思想为指导… appears in half of all speeches). The
+  t contained in b, any ⌊(1−t)·|S(a)|⌋+h of a's samples include h that b has, so looking up
+  a's *rarest* samples finds every such b while never walking the long posting lists of stock
+  phrases (以习近平新时代中国特色社会主义思想为指导… opens a good share of all speeches). The
   other direction (an archived part inside a new whole) looks the new document's samples up in
   an index of every archived document's prefix.
 * **Confirmation**: every candidate pair is measured on its real n-gram sets — texts of archived
   documents are fetched through a callback, so memory holds signatures only. A pair is a
-  duplicate when the shorter text is at least `containment_threshold` inside the longer one
-  (that includes every near-duplicate: C ≥ J), or its Jaccard reaches `near_threshold`.
+  duplicate when its Jaccard reaches `near_threshold` ('near'), or when the shorter text, of at
+  least `min_contained_chars`, is at least `containment_threshold` inside the longer one
+  ('containment'; near-duplicates pass this too, as C ≥ J).
 * **Clusters**: connected components of confirmed pairs; the canonical copy is the one not
   truncated, then the longest (in folded characters), then the earliest ingested, then the
   smallest doc_id. A later copy takes over only when it is better by that rule; then every
@@ -31,11 +33,17 @@ so word shingles do not work.
 
 Batch after batch equals all at once: each pair's fate depends on the two documents only
 (band collision, sketch containment, real similarity), never on what else is in the batch,
-because prefix filtering finds *every* pair above its threshold, whichever prefix is chosen.
+because prefix filtering finds *every* pair above its threshold, whichever prefix is chosen
+(the one exception: `max_postings`, see there). Tested on the labelled corpus.
 
 Settings were chosen by measurement on `tests/dedup_corpus.py` (labelled speeches with hard
 negatives); the numbers are in the `DedupSettings` docstrings, `python -m bench.dedup`
-re-measures quality, speed and memory against datasketch.
+re-measures quality, speed and memory against datasketch. Measured on this 2-CPU machine,
+100,000 documents of ~10 KB in batches of 2,000: pairwise precision 0.99997, recall 1.0;
+62.5 CPU s (1,600 documents a second, of which folding is about half) against 343 CPU s for
+datasketch's MinHash + MinHashLSH with the same n, permutations and bands (5.5×; its
+uncorroborated LSH clusters: precision 0.001, recall 0.91); index 214 MB (2.2 KB a document),
+peak RSS +391 MB against +848 MB.
 
 Interface: `signatures_for` (can run in worker processes), `find_duplicates` (pure: reads the
 index, asks `fetch_texts` for candidates' texts), then the caller stores the batch and calls
