@@ -2,7 +2,9 @@
 
 Prefect tasks work on batches of files, not single files: a task run costs milliseconds of
 bookkeeping, more than cleaning a small page. Cleaning runs on worker processes (the GIL makes
-threads useless for it); the flow's own process is the single writer to DuckDB, and it stores
+threads useless for it): a plain process pool without Prefect in it (`flows.cleaning`), fed by
+task runs on threads of the flow's process, or a Dask cluster's workers. The flow's own
+process is the single writer to DuckDB, and it stores
 batches in submission order so that ingestion order, and with it every canonical choice, is
 the same whatever the workers' timing.
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter, deque
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,18 +24,15 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-import pyarrow as pa
-
-from cleaners.dedup import DedupDoc, signatures_for
-from cleaners.pipeline import CleanConfig, FileResult, clean_file, too_large_reason
+from cleaners.pipeline import CleanConfig
 from flows import progress
+from flows.cleaning import CleanedBatch, clean_files, clean_found_file, cleaning_processes, exit_with_parent  # noqa: F401
 from flows.discover import FoundFile, Plan, plan_files
 from flows.linking import DuplicateLinker
 from warehouse import Archive
-from warehouse.records import rows_for
 from warehouse.store import Batch, SourceRow
 
 # Below this many files to clean, worker processes cost more to start than they save.
@@ -81,57 +81,14 @@ class RunCounts:
         return {k: v for k, v in vars(self).items() if k != "quarantine_reasons"}
 
 
-@dataclass
-class CleanedBatch:
-    """What a worker hands the writer: the batch's rows, its documents' signatures, and the
-    quarantine codes, so the writer only links and stores."""
-
-    batch: Batch
-    signatures: pa.Table
-    quarantined: Counter
-    files: int
-
-    @classmethod
-    def merged(cls, parts: list[CleanedBatch]) -> CleanedBatch:
-        """Consecutive batches as one, in their order (rows not yet linked or stored)."""
-        if len(parts) == 1:
-            return parts[0]
-        batch = Batch()
-        for part in parts:
-            batch.sources.extend(part.batch.sources)
-            batch.documents.extend(part.batch.documents)
-            batch.removals.extend(part.batch.removals)
-        return cls(batch, pa.concat_tables([p.signatures for p in parts]), sum((p.quarantined for p in parts), Counter()),
-                   sum(p.files for p in parts))
-
-
-def clean_found_file(found: FoundFile, config: CleanConfig) -> FileResult:
-    """Read and clean one file; reading problems become a quarantine, never an exception."""
-    if found.size_bytes > config.max_file_bytes:
-        # Not even read: the size limit exists to keep memory bounded.
-        return FileResult(found.source_path, None, [], too_large_reason(found.size_bytes, config), "too_large")
-    try:
-        raw = found.path.read_bytes()
-    except OSError as error:
-        return FileResult(found.source_path, None, [], f"cannot read the file: {error.strerror or error}", "unreadable")
-    return clean_file(raw, found.source_path, config)
-
-
 @task(name="clean-batch", cache_policy=NO_CACHE)
-def clean_batch(files: list[FoundFile], config: CleanConfig) -> CleanedBatch:
-    """Clean a batch of files and sign its documents for duplicate detection (on a worker)."""
-    batch = Batch()
-    quarantined: Counter = Counter()
-    for found in files:
-        result = clean_found_file(found, config)
-        source, documents, removals = rows_for(result, found.sha256, found.size_bytes, found.mtime_ns)
-        batch.sources.append(source)
-        batch.documents.extend(documents)
-        batch.removals.extend(removals)
-        if result.quarantined:
-            quarantined[result.error_code or "unknown"] += 1
-    signatures = signatures_for([DedupDoc(d.doc_id, d.text, d.is_truncated, d.char_count, 0) for d in batch.documents])
-    return CleanedBatch(batch, signatures, quarantined, len(files))
+def clean_batch(files: list[FoundFile], config: CleanConfig, processes: Executor | None = None) -> CleanedBatch:
+    """Clean a batch of files and sign its documents for duplicate detection: on one of the
+    run's cleaning processes when there are any (the task run stays in the flow's process),
+    else where the task runner runs it (a Dask worker, or a thread of the flow's process)."""
+    if processes is None:
+        return clean_files(files, config)
+    return processes.submit(clean_files, files, config).result()
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -159,33 +116,26 @@ def write_parquet_copies(archive: Archive) -> None:
     archive.write_parquet_copies()
 
 
-def exit_with_parent() -> None:
-    """Worker initializer: a cleaning worker exits when the run that started it dies.
-
-    Without it, a run killed with SIGKILL leaves its pool's workers running, forever idle.
-    """
-    import threading
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
 def _task_runner(settings: IngestSettings, files_to_clean: int):
+    """Dask's when asked; else threads of this process, one per cleaning worker: a task run on
+    a thread costs ~10 ms, and the cleaning itself goes to the run's processes (`_processes`)."""
     if settings.dask:
         from prefect_dask import DaskTaskRunner
 
         if settings.dask == "local":
             return DaskTaskRunner(cluster_kwargs={"n_workers": settings.worker_count, "threads_per_worker": 1})
         return DaskTaskRunner(address=settings.dask)
-    if settings.worker_count > 1 and files_to_clean >= MIN_FILES_FOR_PROCESSES:
-        return ProcessPoolTaskRunner(max_workers=settings.worker_count, initializer=exit_with_parent)
-    return ThreadPoolTaskRunner(max_workers=1)
+    return ThreadPoolTaskRunner(max_workers=settings.worker_count)
+
+
+def _processes(settings: IngestSettings, files_to_clean: int):
+    """The run's cleaning processes, or nothing (a context manager either way): none on Dask,
+    with one worker, or for fewer files than MIN_FILES_FOR_PROCESSES."""
+    from contextlib import nullcontext
+
+    if settings.dask or settings.worker_count < 2 or files_to_clean < MIN_FILES_FOR_PROCESSES:
+        return nullcontext(None)
+    return cleaning_processes(settings.worker_count)
 
 
 @flow(name="docarchive-ingest")
@@ -235,12 +185,13 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
             counts.documents_added += len(cleaned.batch.documents)
             progress.report_done(cleaned.files)
 
-        for files_of_batch in batches:
-            pending.append(clean_batch.submit(quote(files_of_batch), config))
-            if len(pending) >= window:
+        with _processes(settings, len(files)) as processes:
+            for files_of_batch in batches:
+                pending.append(clean_batch.submit(quote(files_of_batch), config, quote(processes)))
+                if len(pending) >= window:
+                    store_next()
+            while pending:
                 store_next()
-        while pending:
-            store_next()
     except BaseException as error:
         archive.finish_run(run_id, "failed", counts.as_run_row(), error=f"{type(error).__name__}: {error}")
         raise
