@@ -27,6 +27,15 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+# Imported here, not by the first flow run: the CLI imports this module while Prefect's server
+# boots, so these ~140 modules load in time that is waited anyway. Prefect imports them lazily
+# at the first flow run (parameters are encoded with fastapi's encoder; the task graph helpers
+# import graphviz): 0.2-0.3 s on the path of every run.
+import fastapi.encoders  # noqa: E402, F401
+import prefect.flow_engine  # noqa: E402, F401
+import prefect.task_engine  # noqa: E402, F401
+import prefect.utilities.visualization  # noqa: E402, F401
+
 from cleaners.pipeline import CleanConfig
 from flows import progress
 from flows.cleaning import CleanedBatch, clean_files, clean_found_file, cleaning_processes, exit_with_parent  # noqa: F401
