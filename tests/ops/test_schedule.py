@@ -164,6 +164,7 @@ def test_scheduled_runs_archive_dropped_files_exactly_once(tmp_path, prefect_ser
     assert group_members(served.pid) == []
     deployments = _api(api_url, "/deployments/filter", {})
     assert [d["paused"] for d in deployments] == [True]
+    noted = output.count("the previous run of this schedule is still in progress, so it is cancelled")
     print(f"first scheduled run archived its files {first_arrival:.1f} s after `docarchive schedule` started; "
           f"{len(runs)} runs, {len(READS)} reads, {sum(r['state_type'] == 'CANCELLED' for r in flow_runs)} "
-          "overlapping runs cancelled")
+          f"overlapping runs cancelled ({noted} said so in the command's log)")
