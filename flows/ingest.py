@@ -196,7 +196,10 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
 
         with _processes(settings, len(files)) as processes:
             for files_of_batch in batches:
-                pending.append(clean_batch.submit(quote(files_of_batch), config, quote(processes)))
+                if settings.dask:  # Dask ships arguments its own way: a quote() arrives as a plain tuple
+                    pending.append(clean_batch.submit(files_of_batch, config))
+                else:
+                    pending.append(clean_batch.submit(quote(files_of_batch), config, quote(processes)))
                 if len(pending) >= window:
                     store_next()
             while pending:
