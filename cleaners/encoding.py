@@ -6,13 +6,14 @@ The order is chosen for correctness first and speed second (most scraped pages a
 2. strict UTF-8, the common case, nearly free;
 3. the charset the page declares (`<meta charset>`, `http-equiv`, `<?xml encoding?>`), but only
    if the bytes decode cleanly with it and read as text in that script — declarations lie;
-4. GB18030 when it decodes strictly *and* reads like real simplified Chinese (Big5 bytes also
+4. UTF-8 with a few damaged bytes (a page cut mid-character), the damage kept as U+FFFD;
+5. GB18030 when it decodes strictly *and* reads like real simplified Chinese (Big5 bytes also
    decode as GB18030 without error, but into rare characters: the check rejects them);
-5. charset-normalizer for everything else.
+6. charset-normalizer for everything else.
 
 GB2312 and GBK are read as GB18030 (a superset: pages labelled GB2312 routinely use GBK
 characters), Big5 as Big5-HKSCS for the same reason. After decoding: NFC (not NFKC, which
-would turn Chinese full-width punctuation `,:` into ASCII), one newline convention, no
+would turn Chinese full-width punctuation `，：` into ASCII), one newline convention, no
 zero-width or control characters. U+FFFD is kept but counted, as a sign of a damaged page.
 """
 
@@ -97,7 +98,7 @@ class Decoded:
 
     text: str
     encoding: str
-    method: str  # 'bom' | 'utf-8' | 'declared' | 'gb18030' | 'detected'
+    method: str  # 'bom' | 'utf-8' | 'declared' | 'utf-8-repaired' | 'gb18030' | 'detected'
     replacement_count: int = 0  # U+FFFD in the decoded text: a damaged page
 
 
@@ -257,11 +258,33 @@ def detect_and_decode(raw: bytes, *, is_html: bool = False) -> Decoded:
         if text is not None and (codec != "gb18030" or reads_as_simplified_chinese(text)):
             return Decoded(text, codec, "declared")
 
+    text = _nearly_utf8(raw)
+    if text is not None:
+        return Decoded(text, "utf-8", "utf-8-repaired", text.count("\ufffd"))
+
     text = _strict(raw, "gb18030")
     if text is not None and reads_as_simplified_chinese(text):
         return Decoded(text, "gb18030", "gb18030")
 
     return _decode_with_charset_normalizer(raw)
+
+
+def _nearly_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few damaged bytes (a page cut mid-character, a stray byte), or None.
+
+    The damage becomes U+FFFD, counted by the caller; text in another encoding fails the
+    test, since nearly all of its non-ASCII bytes are invalid UTF-8.
+
+    >>> _nearly_utf8("同志们:今年全市科技工作取得显著成绩。".encode("utf-8")[:-1])
+    '同志们:今年全市科技工作取得显著成绩\ufffd'
+    >>> _nearly_utf8("同志们:今年全市科技工作取得显著成绩。".encode("gbk")) is None
+    True
+    """
+    text = raw.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    wide = sum(1 for char in text if char > "\x7f") - damaged
+    # A few bad bytes in much good UTF-8; GBK or Big5 read as UTF-8 is nearly all damage.
+    return text if damaged <= max(8, wide // 50) and wide >= 10 * damaged else None
 
 
 def _decode_with_charset_normalizer(raw: bytes) -> Decoded:

@@ -80,3 +80,17 @@ def test_the_real_dev_set_decodes_at_least_as_well_as_recorded():
         expected = (root / entry["expected_text"]).read_text(encoding="utf-8")
         right += same(detect_and_decode(raw, is_html=True).text, expected)
     assert right >= 81, f"{right}/{len(manifest)}"
+
+
+def test_utf8_cut_mid_character_is_kept_with_the_damage_counted():
+    raw = ("<p>" + TEXT + "</p>").encode("utf-8")
+    cut = raw[:-6]  # inside the last 。
+    decoded = detect_and_decode(cut, is_html=True)
+    assert decoded.encoding == "utf-8" and decoded.method == "utf-8-repaired"
+    assert decoded.replacement_count == 1
+    assert decoded.text.startswith("<p>" + TEXT[:-1])
+
+
+def test_gbk_is_never_taken_for_damaged_utf8():
+    decoded = detect_and_decode((TEXT * 3).encode("gbk"))
+    assert decoded.encoding == "gb18030" and decoded.text == TEXT * 3

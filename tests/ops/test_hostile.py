@@ -151,13 +151,14 @@ def test_a_file_over_the_size_limit_is_quarantined_unread(tmp_path):
                             "(raise --max-file-mb if it is a real document)")
 
 
-@pytest.mark.xfail(strict=True, reason="cleaners/html.py _parse_deep unwraps bs4 tags one by one, each O(depth): "
-                                       "6,000 unclosed tags take ~6 s, 24,000 ~160 s, the corpus' 90,000 hang")
-def test_unclosed_formatting_tags_are_cleaned_in_bounded_time():
-    """Deep nesting that libxml2 refuses (> 255 levels) must not cost quadratic time."""
-    code = ("import sys, time; from cleaners.pipeline import clean_file; raw = sys.stdin.buffer.read(); "
-            "t = time.monotonic(); r = clean_file(raw, 'x.html'); print(time.monotonic() - t, r.error_code)")
-    result = subprocess.run([sys.executable, "-c", code], input=unclosed_tags_page(2000), capture_output=True,
+def test_unclosed_formatting_tags_are_cleaned_not_hung_on():
+    """90,000 tags that are never closed, far deeper than libxml2's 256 levels: the page is
+    re-serialized in one linear pass and its text archived (a quadratic rebuild hung here)."""
+    code = ("import sys; from cleaners.pipeline import clean_file; "
+            "r = clean_file(sys.stdin.buffer.read(), 'x.html'); "
+            "print(r.error_code, sum(d.char_count for d in r.documents))")
+    result = subprocess.run([sys.executable, "-c", code], input=unclosed_tags_page(30_000), capture_output=True,
                             cwd=ROOT, timeout=120)
-    seconds = float(result.stdout.split()[0])
-    assert seconds < 1.0, f"{seconds:.1f} s for 6,000 unclosed tags"
+    error_code, chars = result.stdout.decode().split()
+    assert error_code == "None", result.stderr
+    assert int(chars) > 500
