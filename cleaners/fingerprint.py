@@ -11,6 +11,8 @@ import hashlib
 import re
 import unicodedata
 
+import numpy as np
+
 _DROPPED_CATEGORIES = frozenset(
     {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Zl", "Zp", "Cc", "Cf", "Sk", "Sm", "So"}
 )
@@ -56,6 +58,63 @@ def _nfkc(text: str) -> str:
     return "".join(parts)
 
 
+# A text made only of characters that normalize on their own (each begins a new NFKC segment:
+# its decomposition starts with a starter that composes with nothing before it) folds one
+# character at a time, so dedup_form is a table lookup: hanzi, ASCII, CJK and general
+# punctuation, full-width forms. The table covers U+0000-U+33FF, the hanzi and U+F900-U+FFFF;
+# a text with any other character, or one whose fold is not a single character ("…", "㎏",
+# "ß"), takes the general path. Built on first use (~30 ms). dedup_form of a 3,400-character
+# speech: 145 -> 35 us.
+_TABLE_RANGES = ((0x0000, 0x3400), (0xF900, 0x10000))
+_NOT_SIMPLE = 0xFFFFFFFF
+_fold_table: np.ndarray | None = None
+
+
+def _composes_backward() -> set[str]:
+    """Characters that a canonical composition puts after another (in the table's ranges)."""
+    seconds = {chr(cp) for cp in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}  # Hangul V, T jamo
+    for start, end in _TABLE_RANGES:
+        for cp in range(start, end):
+            decomposition = unicodedata.decomposition(chr(cp))
+            if decomposition and not decomposition.startswith("<"):
+                parts = decomposition.split()
+                if len(parts) == 2 and unicodedata.normalize("NFC", chr(cp)) == chr(cp):
+                    seconds.add(chr(int(parts[1], 16)))
+    return seconds
+
+
+def _table() -> np.ndarray:
+    """code point -> its folded character, 0 when it is dropped, _NOT_SIMPLE otherwise."""
+    global _fold_table
+    if _fold_table is None:
+        table = np.full(0x10000, _NOT_SIMPLE, np.uint32)
+        table[0x4E00:0xA000] = np.arange(0x4E00, 0xA000, dtype=np.uint32)
+        backward = _composes_backward()
+        for start, end in _TABLE_RANGES:
+            for cp in range(start, end):
+                if 0xD800 <= cp < 0xE000:
+                    continue
+                first = unicodedata.normalize("NFKD", chr(cp))[0]
+                if unicodedata.combining(first) or first in backward:
+                    continue
+                folded = _DROPPED.sub("", unicodedata.normalize("NFKC", chr(cp))).casefold()
+                if len(folded) <= 1:
+                    table[cp] = ord(folded) if folded else 0
+        _fold_table = table
+    return _fold_table
+
+
+def _fold_simple(text: str) -> str | None:
+    """dedup_form by the table, or None when the text has a character the table cannot fold."""
+    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    if codes.size == 0 or codes.max() >= 0x10000:
+        return None
+    folded = _table()[codes]
+    if (folded == _NOT_SIMPLE).any():
+        return None
+    return folded[folded != 0].tobytes().decode("utf-32-le")
+
+
 def dedup_form(text: str) -> str:
     """Fold width, case, whitespace and punctuation so that copies of one text compare equal.
 
@@ -67,6 +126,9 @@ def dedup_form(text: str) -> str:
     >>> dedup_form("同志们：今年,XX市GDP增长5％！") == dedup_form("同志们:\\n  今年，ＸＸ市 GDP 增长 5%!")
     True
     """
+    simple = _fold_simple(text)
+    if simple is not None:
+        return simple
     return _DROPPED.sub("", _nfkc(text)).casefold()
 
 
