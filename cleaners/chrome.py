@@ -42,10 +42,13 @@ class ChromeRule:
     scope: Scope
     pattern: re.Pattern[str]
     reason: str
-    max_chars: int | None = None  # the rule only applies to lines at most this long
+    # The rule only applies to lines at most this long: chrome is a line, never a document.
+    # (A viewer dump joined into one 8,000-character line once lost itself to a disclaimer
+    # rule because its first page opened with 导语:…不代表本站观点.)
+    max_chars: int = 400
 
 
-def _rule(name: str, scope: Scope, pattern: str, reason: str, max_chars: int | None = None) -> ChromeRule:
+def _rule(name: str, scope: Scope, pattern: str, reason: str, max_chars: int = 400) -> ChromeRule:
     return ChromeRule(name, scope, re.compile(pattern), reason, max_chars)
 
 
@@ -86,10 +89,10 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
     # "导语:…一文来源于网友上传,不代表本站观点,若需要原创文章可咨询客服老师,欢迎参考。"
     _rule("site_disclaimer", "head",
           r"不代表本站(?:观点|立场)|来源于网友(?:上传|投稿|分享)|版权归原作者|如有侵权|仅供学习(?:参考|交流)",
-          "the site's disclaimer about uploaded content"),
+          "the site's disclaimer about uploaded content", max_chars=200),
     _rule("site_disclaimer", "tail",
           r"不代表本站(?:观点|立场)|来源于网友(?:上传|投稿|分享)|版权归原作者|如有侵权|仅供学习(?:参考|交流)|转载请注明",
-          "the site's disclaimer about uploaded content"),
+          "the site's disclaimer about uploaded content", max_chars=200),
     # "《X.docx》由会员分享,可在线阅读,更多相关《X(15页珍藏版)》请在taowenge.com淘文阁网|…上搜索。"
     _rule("share_notice", "anywhere",
           r"由(?:会员|用户|网友)\S{0,20}分享.{0,10}在线阅读|更多相关.{0,200}请在.{0,300}上搜索",
@@ -137,7 +140,7 @@ def _matching_rule(line: str, scope: Scope) -> ChromeRule | None:
     for rule in CHROME_RULES:
         if rule.scope not in (scope, "anywhere"):
             continue
-        if rule.max_chars is not None and len(line) > rule.max_chars:
+        if len(line) > rule.max_chars:
             continue
         if rule.pattern.search(line):
             return rule
@@ -225,7 +228,7 @@ def strip_anywhere_chrome(lines: list[str]) -> Cleaned:
         folded = fold_width(line)
         rule = next(
             (r for r in CHROME_RULES if r.scope == "anywhere"
-             and (r.max_chars is None or len(line) <= r.max_chars) and r.pattern.search(folded)),
+             and len(line) <= r.max_chars and r.pattern.search(folded)),
             None,
         )
         if rule is None:

@@ -86,3 +86,10 @@ def test_body_lines_that_mention_chrome_words_survive(body):
 def test_a_page_of_only_chrome_leaves_nothing():
     page = ["您好,欢迎访问三七文档", "首页 > 范文 >", "推荐访问:讲话", "下一篇:总结"]
     assert strip_chrome(page).lines == []
+
+
+def test_a_long_body_line_that_quotes_a_disclaimer_is_not_chrome():
+    """A viewer dump joined into one line can open with the site's 导语 disclaimer."""
+    joined = "导语:本文来源于网友上传,不代表本站观点。" + "今年全市科技工作取得显著成绩,各项任务圆满完成。" * 40
+    result = strip_chrome(["在全市会议上的讲话", joined])
+    assert result.lines == ["在全市会议上的讲话", joined]
