@@ -58,6 +58,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from cleaners.errors import NoMainContentError
+from cleaners.metadata import FILE_EXTENSION
 from cleaners.types import Removal
 
 # --------------------------------------------------------------------------------------------
@@ -217,8 +218,6 @@ _DATE_META = (
 )
 # " - 新华网", "_三七文档", "|人民网": separators between a title and the site's name.
 _TITLE_SEPARATOR = re.compile(rf"\s*(?:[_|{_BAR}]|\s[-–—·]\s|(?<=[^\d\s])-(?=[^\d\s]))\s*")
-# "讲话稿.docx": document-sharing sites show the uploaded file's name as the title.
-_FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|txt|pptx?|xlsx?|wps|rtf)$", re.I)
 # How a site's name ends: "好范文网", "三七文档", "新浪新闻", "777doc.com".
 _SITE_LIKE = re.compile(
     r"(?:网|网站|站|频道|文库|文档|在线|官网|门户|平台|新闻|资讯|首页|范文|社区|论坛|百科|博客|日报|晚报|"
@@ -1191,7 +1190,7 @@ def _head_rule(text: str, following: str, title: str | None) -> str | None:
     >>> _head_rule("时间:2023年10月9日下午3:00", "地点:社区居委会二楼会议室", None) is None
     True
     """
-    if title and _FILE_EXTENSION.sub("", _squash(text)) == _squash(title):
+    if title and FILE_EXTENSION.sub("", _squash(text)) == _squash(title):
         return "page_title"
     if len(text) <= 120 and _BYLINE_LABEL.search(text):
         return "date_line" if _DATE.search(text) else "page_info"
@@ -1386,9 +1385,9 @@ def _choose_title(meta: dict[str, str], h1s: list[str], site: str | None) -> str
     >>> _choose_title({"og:title": "全市科技工作会议召开 | 新华网"}, [], "新华网")
     '全市科技工作会议召开'
     """
-    stated = [_FILE_EXTENSION.sub("", _strip_site_name(meta[k], site)) for k in ("og:title", "title", "ld:headline") if meta.get(k)]
+    stated = [FILE_EXTENSION.sub("", _strip_site_name(meta[k], site)) for k in ("og:title", "title", "ld:headline") if meta.get(k)]
     stated = [t for t in stated if t]
-    h1s = [_FILE_EXTENSION.sub("", h) for h in h1s]
+    h1s = [FILE_EXTENSION.sub("", h) for h in h1s]
     for h1 in h1s:
         if h1 and 2 <= len(h1) <= 150 and h1 != site and any(
             _squash(h1) == _squash(t) or (len(h1) >= 4 and _squash(t).startswith(_squash(h1))) for t in stated

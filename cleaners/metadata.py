@@ -24,7 +24,8 @@ _DOMAIN = re.compile(
     re.I,
 )
 _BOOK_TITLE = re.compile(r"《([^《》]{2,120})》")
-_FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|txt|pptx?|xlsx?|wps|rtf|html?)$", re.I)
+# "讲话稿.docx": document-sharing sites show the uploaded file's name as the title.
+FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|txt|pptx?|xlsx?|wps|rtf|html?)$", re.I)
 # "(15页珍藏版)", "(全文)", "【精选】" — what sites add to a document's title
 _TITLE_DECORATION = re.compile(
     r"[(\[【](?:\d+页)?(?:全文|完整版|珍藏版|精选|精品|最新|范文|优秀|推荐|原创|word版|可编辑|通用|"
@@ -100,7 +101,7 @@ def clean_title(title: str) -> str:
         before = title
         title = sub_folded(_SITE_SUFFIX, "", title)
         title = sub_folded(_TITLE_DECORATION, "", title).strip()
-        title = sub_folded(_FILE_EXTENSION, "", title).strip()
+        title = sub_folded(FILE_EXTENSION, "", title).strip()
         if title == before:
             break
     return title
