@@ -54,6 +54,10 @@ def _rule(name: str, scope: Scope, pattern: str, reason: str, max_chars: int = 4
 
 _NAV_ARROW = r"\s*(?:>|›|»|→|/|-&gt;|&gt;)"
 _DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}"
+_DATE_LINE = (
+    r"^(?:(?:发布|更新|发表|上传|编辑)(?:时间|日期)\s*:\s*" + _DATE
+    + r"|(?:时间|日期)\s*:\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$)"
+)
 
 CHROME_RULES: tuple[ChromeRule, ...] = (
     # --- the top of the page ---------------------------------------------------------------
@@ -76,10 +80,10 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           r"^(?:下面|以下)是[^。!?]{0,120}(?:供大家参考|供您参考|仅供参考|欢迎阅读|欢迎借鉴|希望对(?:你|您|大家)有)",
           "the site editor's lead-in sentence"),
     # "时间:2022-05-08 11:47:00", "发布日期:2023年5月8日"
-    _rule("date_line", "head", r"^(?:发布|更新|发表|上传|编辑)?(?:时间|日期)\s*[:]\s*" + _DATE,
-          "the page's date line (kept as published_at)", max_chars=60),
-    _rule("date_line", "tail", r"^(?:发布|更新|发表|上传|编辑)?(?:时间|日期)\s*[:]\s*" + _DATE,
-          "the page's date line (kept as published_at)", max_chars=60),
+    # A bare "时间:" is chrome only with a machine timestamp and nothing after it: meeting
+    # minutes open with "时间:2023年10月9日下午3:00", which is their text.
+    _rule("date_line", "head", _DATE_LINE, "the page's date line (kept as published_at)", max_chars=60),
+    _rule("date_line", "tail", _DATE_LINE, "the page's date line (kept as published_at)", max_chars=60),
     # "来源:网络 作者:佚名 浏览:120" — several page-info fields on one line
     _rule("page_info", "head",
           r"^(?:来源|作者|编辑|责任编辑|浏览|阅读|点击|字数|分类|栏目)\s*[:][^。]{0,40}"

@@ -90,7 +90,9 @@ def separate_title(lines: list[str], hints: list[str]) -> Titled:
 
     if lines and is_title_like(lines[0]) and not _SECTION_HEADING.match(fold_width(lines[0])) and len(lines) > 1:
         first_key = title_key(lines[0])
-        if not hint_keys or first_key in hint_keys or any(first_key in k or k in first_key for k in hint_keys):
+        # The first line may decorate a stated title ("…讲话(全文)"), not be a piece of it:
+        # a poem page titled 春日即景(外二首) opens with its first poem's title, 春日即景.
+        if not hint_keys or any(k in first_key for k in hint_keys):
             title = lines.pop(0)
     keys = ([title_key(title)] if title else []) + list(hint_keys)
 

@@ -93,3 +93,8 @@ def test_a_long_body_line_that_quotes_a_disclaimer_is_not_chrome():
     joined = "导语:本文来源于网友上传,不代表本站观点。" + "今年全市科技工作取得显著成绩,各项任务圆满完成。" * 40
     result = strip_chrome(["在全市会议上的讲话", joined])
     assert result.lines == ["在全市会议上的讲话", joined]
+
+
+def test_meeting_minutes_keep_their_time_line():
+    minutes = ["时间\uff1a2023年10月9日下午3:00", "地点\uff1a社区会议室", "会议纪要如下。"]
+    assert strip_chrome(["社区居委会工作例会会议纪要"] + minutes).lines == ["社区居委会工作例会会议纪要"] + minutes

@@ -20,10 +20,7 @@ from cleaners.errors import NoMainContentError
 from cleaners.html import SITE_PROFILES, ExtractedPage, extract_html, looks_like_html
 from tests.htmlpages import generate
 
-try:  # the project's decoder; the fixtures' known codec is the fallback
-    from cleaners.encoding import detect_and_decode
-except ImportError:  # pragma: no cover
-    detect_and_decode = None
+from cleaners.encoding import detect_and_decode
 
 CASES = Path(generate.__file__).parent / "cases"
 COLON, COMMA, LPAREN, RPAREN = "\uff1a", "\uff0c", "\uff08", "\uff09"
@@ -49,8 +46,6 @@ def load_case(name: str) -> tuple[str, dict]:
     raw = (CASES / f"{name}.html").read_bytes()
     expected = json.loads((CASES / f"{name}.expected.json").read_text(encoding="utf-8"))
     known = raw.decode(expected["encoding"])
-    if detect_and_decode is None:
-        return known, expected
     decoded = detect_and_decode(raw, is_html=True)
     assert decoded.text == known, f"{name}: cleaners.encoding decodes it differently from {expected['encoding']}"
     return decoded.text, expected

@@ -67,3 +67,9 @@ def test_text_before_the_first_part_title_keeps_the_compilation_whole():
 
 def test_not_a_compilation_is_not_split():
     assert split_compilation("在全市会议上的讲话", ["同志们:", "今年很好。"]).parts == []
+
+
+def test_a_first_line_that_is_only_part_of_the_page_title_stays_in_the_body():
+    titled = separate_title(["春日即景", "东风吹绿柳,细雨润桃花。"], ["春日即景(外二首)"])
+    assert titled.title == "春日即景(外二首)"
+    assert titled.lines == ["春日即景", "东风吹绿柳,细雨润桃花。"]
