@@ -39,7 +39,7 @@ MAX_TITLE_CHARS = 80
 @dataclass(frozen=True, slots=True)
 class ChromeRule:
     name: str
-    scope: Scope
+    scopes: frozenset[Scope]
     pattern: re.Pattern[str]
     reason: str
     # The rule only applies to lines at most this long: chrome is a line, never a document.
@@ -48,8 +48,9 @@ class ChromeRule:
     max_chars: int = 400
 
 
-def _rule(name: str, scope: Scope, pattern: str, reason: str, max_chars: int = 400) -> ChromeRule:
-    return ChromeRule(name, scope, re.compile(pattern), reason, max_chars)
+def _rule(name: str, scopes: str, pattern: str, reason: str, max_chars: int = 400) -> ChromeRule:
+    """A rule; `scopes` names where it applies, e.g. "head" or "head tail"."""
+    return ChromeRule(name, frozenset(scopes.split()), re.compile(pattern), reason, max_chars)
 
 
 _NAV_ARROW = r"\s*(?:>|›|»|→|/|-&gt;|&gt;)"
@@ -65,10 +66,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
     _rule("site_banner", "head", r"^(?:您好|你好|hi|Hi)?[,!\s]*欢迎(?:您)?(?:访问|来到|光临|登录|进入)",
           "the site's welcome banner", max_chars=40),
     # "首页 > 汇报范文 > …", "当前位置:首页 > 办公文档 > …", "您的位置: 网站首页 > …"
-    _rule("breadcrumb", "head",
-          r"^(?:(?:当前|您的|你的|您现在的|所在)?位置\s*[:]\s*)?(?:网站)?(?:首页|主页|Home|HOME)" + _NAV_ARROW,
-          "the site's breadcrumb navigation"),
-    _rule("breadcrumb", "tail",
+    _rule("breadcrumb", "head tail",
           r"^(?:(?:当前|您的|你的|您现在的|所在)?位置\s*[:]\s*)?(?:网站)?(?:首页|主页|Home|HOME)" + _NAV_ARROW,
           "the site's breadcrumb navigation"),
     # "下面是小编为大家整理的…,供大家参考。", "以下是本站为您收集的…,欢迎阅读!"
@@ -82,8 +80,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
     # "时间:2022-05-08 11:47:00", "发布日期:2023年5月8日"
     # A bare "时间:" is chrome only with a machine timestamp and nothing after it: meeting
     # minutes open with "时间:2023年10月9日下午3:00", which is their text.
-    _rule("date_line", "head", _DATE_LINE, "the page's date line (kept as published_at)", max_chars=60),
-    _rule("date_line", "tail", _DATE_LINE, "the page's date line (kept as published_at)", max_chars=60),
+    _rule("date_line", "head tail", _DATE_LINE, "the page's date line (kept as published_at)", max_chars=60),
     # "来源:网络 作者:佚名 浏览:120" — several page-info fields on one line
     _rule("page_info", "head",
           r"^(?:来源|作者|编辑|责任编辑|浏览|阅读|点击|字数|分类|栏目)\s*[:][^。]{0,40}"
@@ -91,10 +88,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           "the page's information line (source, author, views)", max_chars=120),
     # --- anywhere a disclaimer or sharing notice stands on its own line ----------------------
     # "导语:…一文来源于网友上传,不代表本站观点,若需要原创文章可咨询客服老师,欢迎参考。"
-    _rule("site_disclaimer", "head",
-          r"不代表本站(?:观点|立场)|来源于网友(?:上传|投稿|分享)|版权归原作者|如有侵权|仅供学习(?:参考|交流)",
-          "the site's disclaimer about uploaded content", max_chars=200),
-    _rule("site_disclaimer", "tail",
+    _rule("site_disclaimer", "head tail",
           r"不代表本站(?:观点|立场)|来源于网友(?:上传|投稿|分享)|版权归原作者|如有侵权|仅供学习(?:参考|交流)|转载请注明",
           "the site's disclaimer about uploaded content", max_chars=200),
     # "《X.docx》由会员分享,可在线阅读,更多相关《X(15页珍藏版)》请在taowenge.com淘文阁网|…上搜索。"
@@ -142,7 +136,7 @@ _SALUTATION_END = re.compile(r"[:]$")
 def _matching_rule(line: str, scope: Scope) -> ChromeRule | None:
     line = fold_width(line)
     for rule in CHROME_RULES:
-        if rule.scope not in (scope, "anywhere"):
+        if scope not in rule.scopes and "anywhere" not in rule.scopes:
             continue
         if len(line) > rule.max_chars:
             continue
@@ -231,7 +225,7 @@ def strip_anywhere_chrome(lines: list[str]) -> Cleaned:
     for line in lines:
         folded = fold_width(line)
         rule = next(
-            (r for r in CHROME_RULES if r.scope == "anywhere"
+            (r for r in CHROME_RULES if "anywhere" in r.scopes
              and len(line) <= r.max_chars and r.pattern.search(folded)),
             None,
         )
