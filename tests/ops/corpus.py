@@ -16,6 +16,8 @@ pages.
 
 from __future__ import annotations
 
+import os
+
 import random
 import re
 from functools import lru_cache
@@ -78,7 +80,16 @@ def write_corpus(root: Path, count: int, seed: int = 0, start: int = 0, dup_ever
     for index in range(start, start + count):
         rel, raw = file_bytes(index, seed, dup_every)
         path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(raw)
+        write_atomically(path, raw)
         paths.append(path)
     return paths
+
+
+def write_atomically(path: Path, raw: bytes) -> None:
+    """Write as a well-behaved scraper does: to a temporary name, then rename. A scheduled run
+    that lists the folder mid-write would otherwise archive half a file (superseded by the
+    next run, but counted as a version)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_bytes(raw)
+    os.replace(temporary, path)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.ops.conftest import DOCARCHIVE, docarchive_env, group_members, run_docarchive
-from tests.ops.corpus import file_bytes, write_corpus
+from tests.ops.corpus import file_bytes, write_atomically, write_corpus
 
 PREFECT = str(Path(sys.executable).parent / "prefect")
 EVERY_S = 5
@@ -120,7 +120,7 @@ def test_scheduled_runs_archive_dropped_files_exactly_once(tmp_path, prefect_ser
     _wait_for("10 dropped files", arrived(15), timeout_s=90)
     write_corpus(source, 15, seed=9, start=15)
     changed_rel, changed_raw = file_bytes(2, seed=9)
-    (source / changed_rel).write_bytes(changed_raw + "补充说明:本文件已于今日更新,以此版本为准。\n".encode("utf-8"))
+    write_atomically(source / changed_rel, changed_raw + "补充说明:本文件已于今日更新,以此版本为准。\n".encode("utf-8"))
     _wait_for("15 more files and a changed one", arrived(30, 1), timeout_s=90)
 
     # Two more runs that find nothing new, then nothing may have changed.
