@@ -6,7 +6,6 @@ Prefect is imported only by the commands that run a flow, so `--help` and `sql` 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time

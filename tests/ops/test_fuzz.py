@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cleaners.encoding import detect_and_decode
