@@ -30,6 +30,7 @@ def rows_for(result: FileResult, sha256: str, size_bytes: int, mtime_ns: int | N
         source_path=result.source_path, sha256=sha256, size_bytes=size_bytes,
         status="quarantined" if result.quarantined else "ok",
         error=result.error, error_code=result.error_code, encoding=result.encoding, mtime_ns=mtime_ns,
+        replacement_chars=result.replacement_chars if result.encoding else None,
     )
     documents, removals = [], []
     for doc in result.documents:

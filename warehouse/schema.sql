@@ -240,3 +240,9 @@ COMMENT ON COLUMN duplicates.matched_doc_id IS 'the earlier document it matched'
 COMMENT ON COLUMN duplicates.method IS 'exact (same folded text), near (n-gram Jaccard) or containment (one text inside the other)';
 COMMENT ON COLUMN duplicates.similarity IS 'Jaccard for near, the containment of the shorter text otherwise; 1.0 for exact';
 COMMENT ON COLUMN duplicates.run_id IS 'the run that found the match';
+
+-- version: 4
+-- How damaged a file's text was: the decoder keeps U+FFFD for bytes it could not read, and
+-- counts them, so a user can find pages worth scraping again.
+ALTER TABLE sources ADD COLUMN replacement_chars INTEGER;
+COMMENT ON COLUMN sources.replacement_chars IS 'U+FFFD characters the decoder put in place of unreadable bytes: a sign of a damaged page; NULL when the file was not decoded';

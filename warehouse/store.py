@@ -114,6 +114,7 @@ class SourceRow:
     encoding: str | None
     mtime_ns: int | None
     same_bytes_as: str | None = None
+    replacement_chars: int | None = None
 
 
 @dataclass
@@ -164,6 +165,7 @@ _SOURCE_SCHEMA = pa.schema([
     ("source_path", pa.string()), ("sha256", pa.string()), ("size_bytes", pa.int64()),
     ("status", pa.string()), ("error", pa.string()), ("error_code", pa.string()),
     ("encoding", pa.string()), ("mtime_ns", pa.int64()), ("same_bytes_as", pa.string()),
+    ("replacement_chars", pa.int32()),
 ])
 _DOCUMENT_SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("source_path", pa.string()), ("part_index", pa.int32()),

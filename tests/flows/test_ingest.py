@@ -132,3 +132,17 @@ def test_a_real_process_run_prints_no_traceback(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     assert "documents added          6" in result.stdout
     assert (tmp_path / "parquet" / "documents.parquet").exists()
+
+
+def test_a_damaged_page_is_archived_with_its_damage_counted(ingested, tmp_path):
+    _, warehouse, _ = ingested
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    raw = (SEEDS / "002_758b7c7220e85592.txt").read_bytes()
+    (damaged / "cut.txt").write_bytes(raw[: raw.rindex("谢谢".encode()) + 1])  # cut inside 谢
+    assert _run("ingest", str(damaged), "--warehouse", str(warehouse)).exit_code == 0
+    rows = json.loads(_run("sql", "select source_path, status, replacement_chars from sources "
+                           "where source_path in ('cut.txt', '001_a92ca5ebc70222c7.txt') order by 1",
+                           "--warehouse", str(warehouse), "--format", "json").output)
+    assert rows == [{"source_path": "001_a92ca5ebc70222c7.txt", "status": "ok", "replacement_chars": 0},
+                    {"source_path": "cut.txt", "status": "ok", "replacement_chars": 1}]
