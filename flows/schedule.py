@@ -89,8 +89,38 @@ def _log_overlaps() -> None:
             handler.addFilter(note)
 
 
-def _interrupt(*_args) -> None:
-    raise KeyboardInterrupt
+async def _serve_until_stopped(runner) -> bool:
+    """Run `runner` until SIGTERM or Ctrl-C; True when a signal stopped it.
+
+    A signal asks the runner to stop from inside its event loop: its polling ends, runs in
+    progress are cancelled, `pause_on_shutdown` pauses the schedule, and `start()` returns.
+    (Raising KeyboardInterrupt from the handler instead, or Prefect's own handler, which calls
+    sys.exit(), unwinds the loop mid-select and prints tracebacks from its open connections.)
+    A second signal while stopping ends the command at once.
+    """
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    signalled = []
+
+    def stop_when_started() -> None:
+        if runner.started:
+            loop.create_task(runner.astop())
+        elif not runner.stopping:  # the signal came before the runner finished starting
+            loop.call_later(0.1, stop_when_started)
+
+    def on_signal(*_args) -> None:
+        if signalled:
+            raise KeyboardInterrupt
+        signalled.append(True)
+        loop.call_soon_threadsafe(stop_when_started)
+
+    # start() installs runner.handle_sigterm for SIGTERM itself.
+    runner.handle_sigterm = on_signal
+    signal.signal(signal.SIGINT, on_signal)
+    await runner.start()
+    return bool(signalled)
 
 
 @click.command()
@@ -165,9 +195,6 @@ def schedule(source: Path, cron: str | None, every: float | None, warehouse: Pat
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
     runner = Runner(name=f"docarchive-{name}", pause_on_shutdown=True)
-    # Prefect's own SIGTERM handler calls sys.exit() inside the event loop and prints
-    # tracebacks; SIGTERM is treated as Ctrl-C instead: the runner shuts down and pauses.
-    runner.handle_sigterm = _interrupt
     deployment_id = runner.add_deployment(deployment)
     _log_overlaps()
     ui = api_url.rstrip("/").removesuffix("/api")
@@ -182,9 +209,9 @@ def schedule(source: Path, cron: str | None, every: float | None, warehouse: Pat
     )
     import asyncio
 
-    from prefect.exceptions import TerminationSignal
-
     try:
-        asyncio.run(runner.start())
-    except (KeyboardInterrupt, TerminationSignal):
-        click.echo("stopped; the schedule is paused", err=True)
+        asyncio.run(_serve_until_stopped(runner))
+    except KeyboardInterrupt:
+        click.echo("stopped at once (second signal); the schedule may still be active", err=True)
+        raise SystemExit(130) from None
+    click.echo("stopped; the schedule is paused", err=True)

@@ -19,8 +19,8 @@ from tests.ops.corpus import write_corpus
 from tests.conftest import ROOT
 from warehouse import Archive, ArchiveBusyError
 
-FILES = 200
-BATCH = 5  # 40 commits
+FILES = 400
+BATCH = 5  # batches under GROUPED_BATCH_FILES commit one by one: 80 commits
 
 
 def _sql(warehouse: Path, query: str) -> tuple[int, str, str, float]:
@@ -54,7 +54,10 @@ def test_sql_answers_while_an_ingest_writes(tmp_path, processes):
     counts = [int(out.split()[-1]) for _, out, _, _ in reads]
     assert counts == sorted(counts), "a reader saw the archive go backwards"
     during = [n for n in counts if 30 < n < 30 + FILES]
-    assert len(during) >= 3, f"too few reads landed during the run: {counts}"
+    # How many reads land mid-run depends on how fast this machine commits (one did on a fast CI
+    # machine with 40 commits); one is what the property needs, and the long read needs it too.
+    timings = [f"{n}:{r[3]:.2f}s" for n, r in zip(counts, reads)]
+    assert len(during) >= 1, f"no read landed during the run (count:seconds): {timings}"
     assert slow is not None
     assert _sql(warehouse, "select count(*) as n from sources")[1].split()[-1] == str(30 + FILES)
     print(f"{len(reads)} reads during the run ({len(during)} saw it half done); slowest count "
