@@ -104,6 +104,9 @@ def _table() -> np.ndarray:
     return _fold_table
 
 
+_TABLE_MIN_CHARS = 200
+
+
 def _fold_simple(text: str) -> str | None:
     """dedup_form by the table, or None when the text has a character the table cannot fold."""
     codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
@@ -126,8 +129,9 @@ def dedup_form(text: str) -> str:
     >>> dedup_form("同志们：今年,XX市GDP增长5％！") == dedup_form("同志们:\\n  今年，ＸＸ市 GDP 增长 5%!")
     True
     """
-    simple = _fold_simple(text)
-    if simple is not None:
+    # The table's NumPy round trip costs ~10 µs a call whatever the length: titles and single
+    # characters (title.py keys a line character by character) take the direct way.
+    if len(text) >= _TABLE_MIN_CHARS and (simple := _fold_simple(text)) is not None:
         return simple
     return _DROPPED.sub("", _nfkc(text)).casefold()
 
