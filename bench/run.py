@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--files", type=int, default=2000, help="files in the generated corpus")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=0, help="workers of the parallel end-to-end run (0: all cores)")
-    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=0, help="files per task run (0: the flow's choice)")
     parser.add_argument("--workdir", type=Path, help="where the corpus and warehouses go (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary workdir")
     parser.add_argument("--json", type=Path, help="write the report as JSON here")

@@ -96,10 +96,10 @@ class _Clock:
             setattr(module, name, original)
 
 
-def stage_loop(source: str, warehouse: str, batch_size: int = 200, batches_per_commit: int = 4) -> dict:
-    """The flow's work without Prefect, with each stage's CPU time; mirrors `flows.ingest`
-    (batches of `batch_size` files cleaned and signed, `batches_per_commit` of them linked and
-    stored in one transaction, as `flows.ingest.BATCHES_PER_COMMIT`)."""
+def stage_loop(source: str, warehouse: str, batch_size: int = 0) -> dict:
+    """The flow's work without Prefect, with each stage's CPU time; mirrors `flows.ingest` with
+    one worker (batches of `batch_size` files, or the flow's choice for 0, cleaned and signed;
+    `flows.ingest.batches_per_commit` of them linked and stored in one transaction)."""
     from contextlib import ExitStack
 
     import pyarrow as pa
@@ -107,6 +107,8 @@ def stage_loop(source: str, warehouse: str, batch_size: int = 200, batches_per_c
     from cleaners import pipeline
     from cleaners.dedup import DedupDoc, signatures_for
     from flows.discover import plan_files
+    from flows.ingest import IngestSettings
+    from flows.ingest import batches_per_commit as flow_batches_per_commit
     from flows.linking import DuplicateLinker
     from warehouse import Archive
     from warehouse.records import rows_for
@@ -124,6 +126,8 @@ def stage_loop(source: str, warehouse: str, batch_size: int = 200, batches_per_c
     clock.add("read", cpu() - start)
     linker = DuplicateLinker(archive)
     files = plan.to_clean
+    batch_size = IngestSettings(batch_size=batch_size, workers=1).batch_size_for(len(files))
+    batches_per_commit = flow_batches_per_commit(batch_size)
     counts = Counter()
     bytes_by_kind: Counter = Counter()
     docs_by_kind: Counter = Counter()
@@ -179,6 +183,7 @@ def stage_loop(source: str, warehouse: str, batch_size: int = 200, batches_per_c
     clock.add("store", cpu() - start)
     return {
         "files": len(files), "documents": counts["documents"], "quarantined": counts["quarantined"],
+        "batch_size": batch_size, "batches_per_commit": batches_per_commit,
         "duplicates": counts["duplicates"], "bytes": sum(bytes_by_kind.values()),
         "files_by_kind": dict(docs_by_kind), "bytes_by_kind": dict(bytes_by_kind),
         "cpu_seconds": dict(clock.seconds), "cpu_seconds_by_kind": {k: dict(v) for k, v in clock.by_kind.items()},
@@ -325,7 +330,7 @@ def measured_run(command: list[str], env: dict, cwd: Path | None = None, timeout
 
 
 def end_to_end(source: Path, warehouse: Path, prefect_home: Path, workers: int, *, dask: str | None = None,
-               batch_size: int = 200) -> dict:
+               batch_size: int = 0) -> dict:
     """`docarchive ingest SOURCE` into a fresh warehouse, timed from outside."""
     if warehouse.exists():
         shutil.rmtree(warehouse)

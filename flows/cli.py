@@ -43,7 +43,8 @@ def main() -> None:
 @click.argument("source", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), help=_WAREHOUSE_HELP)
 @click.option("--workers", type=int, default=0, show_default=True, help="Cleaning processes (0: one per core).")
-@click.option("--batch-size", type=click.IntRange(1), default=200, show_default=True, help="Files per Prefect task run.")
+@click.option("--batch-size", type=click.IntRange(0), default=0, metavar="N",
+              help="Files per Prefect task run [default: 0, i.e. 4 batches per worker, 100 to 500 files each].")
 @click.option("--max-file-mb", type=click.IntRange(1), default=32, show_default=True,
               help="Files above this size are quarantined unread.")
 @click.option("--rehash", is_flag=True, help="Hash every file, even when its size and mtime are unchanged.")

@@ -46,23 +46,23 @@ from warehouse.store import Batch, SourceRow
 
 # Below this many files to clean, worker processes cost more to start than they save.
 MIN_FILES_FOR_PROCESSES = 400
-# The writer links and stores this many consecutive batches in one transaction. Every commit
-# ends in a DuckDB checkpoint that rewrites the table's last row group, a cost that grows with
-# the archive: on 2,000 bench text dumps, storing took 0.94 CPU ms a file in commits of 200
-# files, 0.35 in commits of 1,000. Batches under GROUPED_BATCH_FILES files commit one by one:
-# whoever asks for small batches wants readers to see every one of them land.
-BATCHES_PER_COMMIT = 4
+# The writer links and stores about this many files (whole batches) in one transaction. Every
+# commit ends in a DuckDB checkpoint that rewrites the table's last row group, a cost that grows
+# with the archive: 5,000 bench text dumps, one worker, batches of 200, took 16.0 CPU s (all
+# processes) in commits of 800 files and 13.4 in commits of 2,000. Batches under
+# GROUPED_BATCH_FILES files commit one by one: whoever asks for small batches wants readers to
+# see every one of them land.
+COMMIT_FILES = 2000
 GROUPED_BATCH_FILES = 100
+AUTO_BATCH_MIN, AUTO_BATCH_MAX = GROUPED_BATCH_FILES, 500
 
 
 @dataclass(frozen=True, slots=True)
 class IngestSettings:
     """One ingest run's settings; each default says why."""
 
-    # Files per task run: large enough that Prefect's per-task cost (~20 ms) is noise,
-    # small enough that a commit (BATCHES_PER_COMMIT batches of this size) takes well under a
-    # second and progress moves.
-    batch_size: int = 200
+    # Files per task run; 0: `batch_size_for` picks it from the run's size.
+    batch_size: int = 0
     # Worker processes for cleaning; 0 means one per core.
     workers: int = 0
     max_file_mb: int = 32
@@ -74,6 +74,19 @@ class IngestSettings:
     @property
     def worker_count(self) -> int:
         return self.workers or os.cpu_count() or 1
+
+    def batch_size_for(self, files: int) -> int:
+        """The batch size asked for, else enough batches to keep every worker busy (4 each), of
+        at most AUTO_BATCH_MAX files: a task run costs Prefect's server and client ~20 ms.
+
+        >>> [IngestSettings(workers=2).batch_size_for(n) for n in (5, 1_000, 100_000)]
+        [100, 125, 500]
+        >>> IngestSettings(batch_size=10).batch_size_for(100_000)
+        10
+        """
+        if self.batch_size:
+            return self.batch_size
+        return max(AUTO_BATCH_MIN, min(AUTO_BATCH_MAX, -(-files // (4 * self.worker_count))))
 
 
 @dataclass
@@ -123,6 +136,15 @@ def store_batch(archive: Archive, run_id: str, cleaned: CleanedBatch, linker: Du
 @task(name="write-parquet-copies", cache_policy=NO_CACHE)
 def write_parquet_copies(archive: Archive) -> None:
     archive.write_parquet_copies()
+
+
+def batches_per_commit(batch_size: int) -> int:
+    """How many consecutive batches of this size the writer stores in one transaction.
+
+    >>> batches_per_commit(500), batches_per_commit(125), batches_per_commit(10)
+    (4, 16, 1)
+    """
+    return max(1, COMMIT_FILES // batch_size) if batch_size >= GROUPED_BATCH_FILES else 1
 
 
 def _task_runner(settings: IngestSettings, files_to_clean: int):
@@ -179,9 +201,10 @@ def ingest_flow(source: str, warehouse: str, settings: IngestSettings = IngestSe
 
         config = CleanConfig(max_file_bytes=settings.max_file_mb * 1024 * 1024)
         files = plan.to_clean
-        batches = [files[i : i + settings.batch_size] for i in range(0, len(files), settings.batch_size)]
+        size = settings.batch_size_for(len(files))
+        batches = [files[i : i + size] for i in range(0, len(files), size)]
         # Workers keep cleaning while the writer waits for the batches of its next commit.
-        per_commit = BATCHES_PER_COMMIT if settings.batch_size >= GROUPED_BATCH_FILES else 1
+        per_commit = batches_per_commit(size)
         window = max(2, 2 * settings.worker_count) + per_commit
         pending: deque = deque()
 

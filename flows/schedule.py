@@ -133,7 +133,8 @@ async def _serve_until_stopped(runner) -> bool:
               help="A run due while the previous one still runs is cancelled (the next run picks up its "
                    "files), or waits for it.")
 @click.option("--name", help="Deployment name in Prefect [default: SOURCE's name and a hash of both paths].")
-@click.option("--batch-size", type=click.IntRange(1), default=200, show_default=True, help="Files per Prefect task run.")
+@click.option("--batch-size", type=click.IntRange(0), default=0, metavar="N",
+              help="Files per Prefect task run [default: 0, i.e. 4 batches per worker, 100 to 500 files each].")
 @click.option("--max-file-mb", type=click.IntRange(1), default=32, show_default=True,
               help="Files above this size are quarantined unread.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's debug logs.")

@@ -75,9 +75,12 @@ def test_the_bench_runs_and_reports_every_stage(tmp_path):
         assert ratios[key] is not None, key
 
 
-def test_the_stage_loop_commits_as_the_flow_does():
+def test_the_stage_loop_commits_as_the_flow_does(tmp_path):
     from bench.stages import stage_loop
-    from flows.ingest import BATCHES_PER_COMMIT, IngestSettings
+    from flows.ingest import IngestSettings, batches_per_commit
 
-    defaults = stage_loop.__defaults__
-    assert defaults == (IngestSettings().batch_size, BATCHES_PER_COMMIT)
+    write_corpus(tmp_path / "corpus", 120, seed=4)
+    loop = stage_loop(str(tmp_path / "corpus"), str(tmp_path / "warehouse"))
+    size = IngestSettings(workers=1).batch_size_for(loop["files"])
+    assert (loop["batch_size"], loop["batches_per_commit"]) == (size, batches_per_commit(size))
+    assert loop["files"] == 120 and loop["quarantined"] == 0
