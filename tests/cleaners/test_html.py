@@ -417,3 +417,29 @@ def test_any_text_gives_blocks_or_no_main_content(text):
 @given(_markup, st.sampled_from(["", "<html><head><title>标题</title></head><body>", "<?xml version='1.0'?>"]))
 def test_any_markup_gives_blocks_or_no_main_content(markup, prefix):
     _check(prefix + markup)
+
+
+# Chinese, latin, accented, full-width, astral (CJK extension B) and surrogate-free noise.
+_weighed_text = st.text(st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x2FA1F, exclude_categories=("Cs",)),
+                                  st.sampled_from("科技创新abcXYZ09éŽ，。𠀀豈")), max_size=1500)
+
+
+@given(_weighed_text)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_long_and_short_texts_weigh_the_same_either_way(text):
+    """Long texts are weighed with NumPy, short ones with regexes: both count alike."""
+    from cleaners import html
+
+    by_regex = round(len(html._NOT_CJK.sub("", text)) + html._LATIN_WEIGHT * len(html._NOT_LATIN.sub("", text)), 1)
+    padded = text + " " * max(0, html._WEIGHT_BY_ARRAY_CHARS - len(text))
+    assert html._weight(text) == by_regex
+    assert html._weight(padded) == by_regex
+
+
+@given(st.text(st.one_of(st.characters(max_codepoint=0x3100), st.sampled_from("科技\n\u3000\u200b\x1c\x85")), max_size=60))
+def test_whitespace_collapses_as_the_regex_defines_it(text):
+    """`_normalize_ws` joins `str.split()`: the same whitespace as the regex `\\s`."""
+    from cleaners import html
+
+    expected = re.sub(r"\s+", " ", html._CJK_LINE_BREAK.sub("", html._ZERO_WIDTH.sub("", text))).strip()
+    assert html._normalize_ws(text) == expected
