@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cleaners.types import Cleaned, Removal
-from cleaners.width import fold_width
+from cleaners.width import fold_lines, fold_width
 
 Scope = Literal["head", "tail", "anywhere"]
 
@@ -222,8 +222,7 @@ def strip_anywhere_chrome(lines: list[str]) -> Cleaned:
     ['一、加强领导', '二、落实责任']
     """
     kept, removals = [], []
-    for line in lines:
-        folded = fold_width(line)
+    for line, folded in zip(lines, fold_lines(lines)):
         rule = next(
             (r for r in CHROME_RULES if "anywhere" in r.scopes
              and len(line) <= r.max_chars and r.pattern.search(folded)),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 # U+FF01..U+FF5E are U+0021..U+007E shifted by 0xFEE0; U+3000 is the ideographic space.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # The same, applied by a regex to the foldable characters only: str.translate looks every
@@ -20,6 +22,9 @@ _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # dumps (1/20 of the characters full-width): 5x faster per line.
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
 _FOLDED = {chr(cp): chr(to) for cp, to in _FOLD.items()}
+# A whole text is folded as an array instead: a 4,300-character dump in 28 µs, line by line by
+# the regex in 68 µs. Under ~1,000 characters the array's fixed cost loses.
+_BY_ARRAY_CHARS = 1000
 
 
 def _folded(match: re.Match[str]) -> str:
@@ -34,7 +39,22 @@ def fold_width(text: str) -> str:
     >>> len(fold_width("\\uff0c\\u3000")) == 2
     True
     """
-    return _FOLDABLE.sub(_folded, text)
+    if len(text) < _BY_ARRAY_CHARS:
+        return _FOLDABLE.sub(_folded, text)
+    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32).copy()
+    codes[(codes >= 0xFF01) & (codes <= 0xFF5E)] -= 0xFEE0
+    codes[codes == 0x3000] = 0x20
+    return codes.tobytes().decode("utf-32-le")
+
+
+def fold_lines(lines: list[str]) -> list[str]:
+    """`fold_width` of every line, folded as one text when no line holds a line break.
+
+    >>> fold_lines(["推荐访问\uff1a", "\uff08全文\uff09"])
+    ['推荐访问:', '(全文)']
+    """
+    folded = fold_width("\n".join(lines)).split("\n")
+    return folded if len(folded) == len(lines) else [fold_width(line) for line in lines]
 
 
 def sub_folded(pattern: re.Pattern[str], replacement: str, text: str) -> str:

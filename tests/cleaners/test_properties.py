@@ -70,3 +70,21 @@ def test_cleaning_a_clean_sample_document_changes_nothing():
             text = "\n".join(doc["text"])
             [again] = clean_text(doc["title"] + "\n" + text, "x.txt")
             assert (again.title, again.text) == (doc["title"], text)
+
+
+_WIDE = st.text(st.one_of(st.characters(exclude_categories=("Cs",)), st.characters(min_codepoint=0xFF00, max_codepoint=0xFF60),
+                          st.sampled_from("\u3000\n科")), max_size=2500)
+
+
+@SLOW
+@given(_WIDE)
+def test_folding_a_long_text_by_array_is_folding_it_by_regex(text):
+    """Long texts fold through NumPy, short ones through the regex: the same characters out."""
+    from cleaners import width
+
+    by_regex = width._FOLDABLE.sub(width._folded, text)
+    assert width.fold_width(text) == by_regex
+    assert width.fold_width(text + "。" * width._BY_ARRAY_CHARS) == by_regex + "。" * width._BY_ARRAY_CHARS
+    lines = text.split("\n")
+    assert width.fold_lines(lines) == by_regex.split("\n")
+    assert width.fold_lines([text, "x"]) == [by_regex, "x"]
