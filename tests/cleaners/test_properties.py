@@ -88,3 +88,27 @@ def test_folding_a_long_text_by_array_is_folding_it_by_regex(text):
     lines = text.split("\n")
     assert width.fold_lines(lines) == by_regex.split("\n")
     assert width.fold_lines([text, "x"]) == [by_regex, "x"]
+
+
+@SLOW
+@given(st.lists(st.one_of(st.characters(exclude_categories=("Cs",)),
+                          st.sampled_from(["\r", "\n", " ", "\t", "\u3000", "\xa0", "\u200b", "\u2028", "\x85", "\x0c",
+                                           "科", ",", "\r\n", "\n\n\n", "e\u0301"])),
+                max_size=1500).map("".join))
+def test_normalizing_a_long_text_by_array_is_normalizing_it_by_regex(text):
+    """Long texts are normalized through a code-point table, short ones by regexes: same output."""
+    import unicodedata
+
+    from cleaners import encoding
+
+    def by_regex(value: str) -> str:
+        value = encoding._SPACES.sub(" ", encoding._INVISIBLE.sub("", encoding._LINE_BREAKS.sub("\n", value)))
+        out: list[str] = []
+        for line in (line.strip() for line in value.split("\n")):
+            if line or (out and out[-1]):
+                out.append(line)
+        return "\n".join(out).strip("\n")
+
+    padded = text + "。" * encoding._BY_ARRAY_CHARS
+    assert encoding.normalize_text(padded) == by_regex(unicodedata.normalize("NFC", padded))
+    assert encoding.normalize_text(text) == by_regex(unicodedata.normalize("NFC", text))
