@@ -41,6 +41,8 @@ from bench.corpus import read_manifest, write_corpus
 from bench.stages import ROOT, STAGES, in_child
 
 SEEDS = ROOT / "seeds"
+# Idle seconds of the kept server in the runs that measure it (stopped right after them).
+KEEP_SERVER_S = 120
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,6 +79,12 @@ def _startup(workdir: Path) -> dict:
     out["second_cost"] = stages.prefect_task_overhead(workdir / "prefect-fresh", tasks=50)
     out["seeds_first_run"] = stages.end_to_end(SEEDS, workdir / "wh-seeds", workdir / "prefect-fresh-seeds", workers=0)
     out["seeds_again"] = stages.end_to_end(SEEDS, workdir / "wh-seeds", workdir / "prefect-fresh-seeds", workers=0)
+    try:
+        out["seeds_again_server_kept"] = [
+            stages.end_to_end(SEEDS, workdir / "wh-seeds", workdir / "prefect-fresh-seeds", workers=0,
+                              keep_server=KEEP_SERVER_S) for _ in range(2)]
+    finally:
+        stages.stop_kept_server(workdir / "prefect-fresh-seeds")
     return out
 
 
@@ -128,6 +136,18 @@ def run(args: argparse.Namespace) -> dict:
         e2e["all_workers_1"] = stages.end_to_end(corpus, workdir / "wh-e2e-1", home, workers=1, batch_size=args.batch_size)
         e2e[f"all_workers_{workers}"] = stages.end_to_end(corpus, workdir / "wh-e2e-n", home, workers=workers,
                                                           batch_size=args.batch_size)
+        # The same with the server kept by the run before (the default when runs follow within
+        # DOCARCHIVE_PREFECT_IDLE_SECONDS): the first run starts it, the measured ones find it.
+        stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1, keep_server=KEEP_SERVER_S)
+        try:
+            e2e["seeds_server_kept"] = stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1,
+                                                         keep_server=KEEP_SERVER_S)
+            if (corpus / "txt").is_dir():
+                e2e["txt_workers_1_server_kept"] = stages.end_to_end(
+                    corpus / "txt", workdir / "wh-e2e-txt", home, workers=1, batch_size=args.batch_size,
+                    keep_server=KEEP_SERVER_S)
+        finally:
+            stages.stop_kept_server(home)
         report["end_to_end"] = e2e
         report["prefect"] = stages.prefect_task_overhead(home, tasks=50)
 
@@ -221,6 +241,9 @@ def _ratios(report: dict, workers: int) -> dict:
         out["txt_end_to_end_docs_per_cpu_s"] = _rate(run["files_seen"], run["cpu_seconds"])
         out["txt_end_to_end_docs_per_cpu_s_less_fixed"] = _rate(run["files_seen"], run["cpu_seconds"] - _fixed_cpu(e2e))
         out["txt_end_to_end_docs_per_wall_s"] = _rate(run["files_seen"], run["wall_seconds"])
+    if "txt_workers_1_server_kept" in e2e:
+        run = e2e["txt_workers_1_server_kept"]
+        out["txt_end_to_end_docs_per_cpu_s_server_kept"] = _rate(run["files_seen"], run["cpu_seconds"])
     one, many = e2e.get("all_workers_1"), e2e.get(f"all_workers_{workers}")
     if one and many and workers > 1:
         out[f"workers_{workers}_vs_1_wall"] = _ratio(one["wall_seconds"], many["wall_seconds"])
@@ -232,6 +255,8 @@ def _ratios(report: dict, workers: int) -> dict:
     if startup:
         out["seeds_again_wall_s"] = startup["seeds_again"]["wall_seconds"]
         out["seeds_first_run_wall_s"] = startup["seeds_first_run"]["wall_seconds"]
+        if "seeds_again_server_kept" in startup:
+            out["seeds_again_server_kept_wall_s"] = startup["seeds_again_server_kept"][1]["wall_seconds"]
     return out
 
 
@@ -308,6 +333,10 @@ def render(report: dict) -> str:
                   f"database exists: server ready {s['server_ready_seconds']:.1f} s, first flow run {s['first_flow_run_seconds']:.1f} s",
                   f"  docarchive ingest seeds/: first run on a fresh machine {startup['seeds_first_run']['wall_seconds']:.1f} s, "
                   f"again (database exists) {startup['seeds_again']['wall_seconds']:.1f} s"]
+        kept = startup.get("seeds_again_server_kept")
+        if kept:
+            lines.append(f"  again, Prefect's server kept by the run before: {kept[1]['wall_seconds']:.1f} s wall, "
+                         f"{kept[1]['cpu_seconds']:.1f} CPU s (the run that started it: {kept[0]['wall_seconds']:.1f} s)")
 
     scale = report.get("dedup_at_scale")
     if scale:
@@ -330,7 +359,9 @@ def render(report: dict) -> str:
         "txt_end_to_end_docs_per_cpu_s": "text dumps end to end, docs per CPU s (target ≥ 2,000)",
         "txt_end_to_end_docs_per_cpu_s_less_fixed": "  the same, less a run's fixed cost (a run on the 5 seeds)",
         "txt_end_to_end_docs_per_wall_s": "text dumps end to end, docs per wall s, one worker",
+        "txt_end_to_end_docs_per_cpu_s_server_kept": "text dumps end to end, docs per CPU s, Prefect's server kept by the run before",
         "seeds_again_wall_s": "ingest seeds/ again, database exists: wall s (target < 5)",
+        "seeds_again_server_kept_wall_s": "ingest seeds/ again, Prefect's server kept by the run before (the default): wall s",
         "seeds_first_run_wall_s": "ingest seeds/ on a fresh machine: wall s",
     }
     for key, value in r.items():

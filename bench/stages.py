@@ -329,20 +329,31 @@ def measured_run(command: list[str], env: dict, cwd: Path | None = None, timeout
     return measured
 
 
+def _docarchive_env(prefect_home: Path, keep_server: float = 0) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return {**env, "PREFECT_HOME": str(prefect_home), "DOCARCHIVE_PREFECT_IDLE_SECONDS": str(keep_server)}
+
+
 def end_to_end(source: Path, warehouse: Path, prefect_home: Path, workers: int, *, dask: str | None = None,
-               batch_size: int = 0) -> dict:
-    """`docarchive ingest SOURCE` into a fresh warehouse, timed from outside."""
+               batch_size: int = 0, keep_server: float = 0) -> dict:
+    """`docarchive ingest SOURCE` into a fresh warehouse, timed from outside. With
+    `keep_server` seconds, the run uses (or starts, and keeps) a kept Prefect server, whose CPU
+    time during the run counts in the run's; with 0 it starts its own and stops it."""
     if warehouse.exists():
         shutil.rmtree(warehouse)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(prefect_home)
+    env = _docarchive_env(prefect_home, keep_server)
     command = [sys.executable, "-m", "flows.cli", "ingest", str(source), "--warehouse", str(warehouse),
                "--workers", str(workers), "--batch-size", str(batch_size)]
     if dask:
         command += ["--dask", dask]
     run = measured_run(command, env)
     summary = _summary_numbers(run.pop("stdout"))
-    return {**run, **summary, "workers": workers, "dask": dask}
+    return {**run, **summary, "workers": workers, "dask": dask, "server_kept": bool(keep_server)}
+
+
+def stop_kept_server(prefect_home: Path) -> None:
+    subprocess.run([sys.executable, "-m", "flows.cli", "stop-server"], env=_docarchive_env(prefect_home),
+                   cwd=ROOT, capture_output=True, timeout=60)
 
 
 def _summary_numbers(stdout: str) -> dict:

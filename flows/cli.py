@@ -78,12 +78,7 @@ def ingest(source: Path, warehouse: Path | None, workers: int, batch_size: int, 
     prefect_env.configure(verbose)
     server = None
     if prefect_env.uses_temporary_server():
-        from flows.prefect_server import TemporaryServer
-
-        first = " (first run: Prefect creates its database, ~15 s)" if prefect_env.is_first_run() else ""
-        _stderr(f"Starting Prefect's temporary local server{first}…")
-        server = TemporaryServer()
-        server.launch()
+        server = _local_server()
         os.environ["PREFECT_API_URL"] = server.api_url  # read by Prefect at import, inherited by workers
     from flows.ingest import IngestSettings, run_ingest  # imports Prefect while the server boots
 
@@ -106,6 +101,27 @@ def ingest(source: Path, warehouse: Path | None, workers: int, batch_size: int, 
         raise click.ClickException(f"the run failed: {type(error).__name__}: {error} (run with -v for details)") from error
     summary["seconds"] = round(time.monotonic() - started, 2)
     _print_summary(summary, archive, prefect_used=True)
+
+
+def _local_server():
+    """Prefect's local server for this run: one kept warm by an earlier run, else a new one."""
+    from flows import prefect_env
+    from flows.prefect_server import server_for_run
+
+    try:
+        idle = prefect_env.server_idle_seconds()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    first = " (first run: Prefect creates its database, ~15 s)" if prefect_env.is_first_run() else ""
+    server = server_for_run(idle)
+    if server.reused:
+        _stderr(f"Using Prefect's local server kept by an earlier run (pid {server.pid}).")
+    elif idle:
+        _stderr(f"Starting Prefect's local server{first}; it stays up {idle:.0f} s after the run for the next one "
+                f"({prefect_env.IDLE_SECONDS_VARIABLE}=0: stop it with the run; `docarchive stop-server`)…")
+    else:
+        _stderr(f"Starting Prefect's temporary local server{first}…")
+    return server
 
 
 def _record_idle_run(archive: Archive, source: Path, files_seen: int, started: float) -> dict:
@@ -179,6 +195,26 @@ def _reasons(reasons: dict) -> str:
 
 def _warehouse_flag(archive: Archive) -> str:
     return "" if archive.warehouse == default_warehouse() else f" --warehouse {archive.warehouse}"
+
+
+@main.command("stop-server")
+def stop_server() -> None:
+    """Stop Prefect's local server kept warm by earlier runs in this PREFECT_HOME.
+
+    It also stops by itself after $DOCARCHIVE_PREFECT_IDLE_SECONDS (default 300) without a
+    request; set that to 0 to have each run stop its server when it ends.
+    """
+    from flows import prefect_env
+    from flows.prefect_server import KeptServer
+
+    prefect_env.configure()
+    server = KeptServer.running(prefect_env.prefect_home())
+    if server is None:
+        click.echo(f"no kept Prefect server for {prefect_env.prefect_home()}")
+        return
+    if not server.stop():
+        raise click.ClickException(f"Prefect's local server (pid {server.pid}) did not stop within 10 s")
+    click.echo(f"stopped Prefect's local server (pid {server.pid})")
 
 
 # --- sql -----------------------------------------------------------------------------------

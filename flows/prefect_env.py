@@ -26,9 +26,32 @@ def is_first_run() -> bool:
 
 
 def uses_temporary_server() -> bool:
+    """True when the run starts its own local server (no PREFECT_API_URL names one)."""
     return not os.environ.get("PREFECT_API_URL")
 
 
+# How long the local server stays up after a run for the next one (`flows.prefect_server`).
+IDLE_SECONDS_VARIABLE = "DOCARCHIVE_PREFECT_IDLE_SECONDS"
+DEFAULT_IDLE_SECONDS = 300.0
+MIN_IDLE_SECONDS = 5.0
+
+
+def server_idle_seconds(environ=os.environ) -> float:
+    """$DOCARCHIVE_PREFECT_IDLE_SECONDS, else 300; 0 stops the server with the run. A positive
+    value below 5 s becomes 5: a run finds the server, then imports Prefect (~1.5 s) before its
+    first request, and the server must not stop in between.
+
+    >>> [server_idle_seconds({IDLE_SECONDS_VARIABLE: v}) for v in ("2", "0", "600", "")]
+    [5.0, 0.0, 600.0, 300.0]
+    """
+    raw = environ.get(IDLE_SECONDS_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_IDLE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"{IDLE_SECONDS_VARIABLE}={raw!r} is not a number of seconds") from None
+    return 0.0 if seconds <= 0 else max(seconds, MIN_IDLE_SECONDS)
 
 
 def configure(verbose: bool = False) -> None:

@@ -17,6 +17,9 @@ def pytest_configure(config):
     # the temporary server's database is created once, not once per test.
     home = ROOT / ".prefect-test"
     os.environ.setdefault("PREFECT_HOME", str(home))
+    # Each run stops its own server, as it did before servers were kept: a kept one outlives the
+    # test that started it. tests/ops/test_kept_server.py tests the kept servers.
+    os.environ.setdefault("DOCARCHIVE_PREFECT_IDLE_SECONDS", "0")
     from flows.prefect_env import configure
 
     configure(verbose=False)

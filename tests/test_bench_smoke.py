@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -62,7 +63,13 @@ def test_the_bench_runs_and_reports_every_stage(tmp_path):
     assert {"lxml.etree (cleaners.html._parse)", "bs4 (lxml builder) + get_text", "cleaners.html.extract_html, whole"} <= set(parsers)
 
     e2e = report["end_to_end"]
-    assert set(e2e) == {"seeds_workers_1", "html_workers_1", "txt_workers_1", "all_workers_1", "all_workers_2"}
+    assert set(e2e) == {"seeds_workers_1", "html_workers_1", "txt_workers_1", "all_workers_1", "all_workers_2",
+                        "seeds_server_kept", "txt_workers_1_server_kept"}
+    for name, run in e2e.items():
+        assert run["server_kept"] == name.endswith("server_kept")
+        # A kept server's work during the run counts in the run's CPU time: it was not started by it.
+        assert (run["kept_server_cpu_seconds"] > 0) == run["server_kept"], name
+    assert not (Path(os.environ["PREFECT_HOME"]) / "docarchive-server.json").exists(), "the bench left its server running"
     assert e2e["all_workers_1"]["files_seen"] == e2e["all_workers_2"]["files_seen"] == FILES
     assert e2e["all_workers_1"]["documents_added"] == e2e["all_workers_2"]["documents_added"] == loop["documents"]
     for run in e2e.values():
@@ -71,7 +78,7 @@ def test_the_bench_runs_and_reports_every_stage(tmp_path):
 
     ratios = report["ratios"]
     for key in ("html_end_to_end_per_core_vs_trafilatura", "decode_vs_charset_normalizer", "dedup_vs_datasketch",
-                "txt_end_to_end_docs_per_cpu_s", "workers_2_vs_1_wall"):
+                "txt_end_to_end_docs_per_cpu_s", "txt_end_to_end_docs_per_cpu_s_server_kept", "workers_2_vs_1_wall"):
         assert ratios[key] is not None, key
 
 
