@@ -88,6 +88,29 @@ def _startup(workdir: Path) -> dict:
     return out
 
 
+def _end_to_end_runs(corpus: Path, workdir: Path, home: Path, workers: int, batch_size: int,
+                     keep_server: float) -> dict:
+    """`docarchive ingest` on the seeds, each kind of file alone, and everything with one and
+    with `workers` workers; names end in `_server_kept` when the runs share a kept server."""
+    suffix = "_server_kept" if keep_server else ""
+    runs = {}
+    # A first run creates Prefect's database (measured in 'startup', not here) or starts the kept
+    # server; the next, on the five seeds, is a run's fixed cost: Prefect's start-up and the rest.
+    stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1, keep_server=keep_server)
+    runs[f"seeds_workers_1{suffix}"] = stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1,
+                                                         keep_server=keep_server)
+    for kind in ("html", "txt"):
+        if (corpus / kind).is_dir():
+            runs[f"{kind}_workers_1{suffix}"] = stages.end_to_end(corpus / kind, workdir / f"wh-e2e-{kind}", home,
+                                                                  workers=1, batch_size=batch_size,
+                                                                  keep_server=keep_server)
+    for count in dict.fromkeys((1, workers)):
+        runs[f"all_workers_{count}{suffix}"] = stages.end_to_end(corpus, workdir / f"wh-e2e-{count}", home,
+                                                                 workers=count, batch_size=batch_size,
+                                                                 keep_server=keep_server)
+    return runs
+
+
 def run(args: argparse.Namespace) -> dict:
     workdir = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
@@ -124,28 +147,11 @@ def run(args: argparse.Namespace) -> dict:
     if not args.skip_e2e:
         home = args.prefect_home or workdir / "prefect-home"
         print("end to end: docarchive ingest (Prefect) …", flush=True)
-        e2e = {}
-        # A first run creates Prefect's database (measured in 'startup', not here); the second,
-        # on the five seeds, is a run's fixed cost: Prefect's server and client start-up.
-        stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1)
-        e2e["seeds_workers_1"] = stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1)
-        for kind in ("html", "txt"):
-            if (corpus / kind).is_dir():
-                e2e[f"{kind}_workers_1"] = stages.end_to_end(corpus / kind, workdir / f"wh-e2e-{kind}", home, workers=1,
-                                                             batch_size=args.batch_size)
-        e2e["all_workers_1"] = stages.end_to_end(corpus, workdir / "wh-e2e-1", home, workers=1, batch_size=args.batch_size)
-        e2e[f"all_workers_{workers}"] = stages.end_to_end(corpus, workdir / "wh-e2e-n", home, workers=workers,
-                                                          batch_size=args.batch_size)
+        e2e = _end_to_end_runs(corpus, workdir, home, workers, args.batch_size, keep_server=0)
         # The same with the server kept by the run before (the default when runs follow within
         # DOCARCHIVE_PREFECT_IDLE_SECONDS): the first run starts it, the measured ones find it.
-        stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1, keep_server=KEEP_SERVER_S)
         try:
-            e2e["seeds_server_kept"] = stages.end_to_end(SEEDS, workdir / "wh-warm", home, workers=1,
-                                                         keep_server=KEEP_SERVER_S)
-            if (corpus / "txt").is_dir():
-                e2e["txt_workers_1_server_kept"] = stages.end_to_end(
-                    corpus / "txt", workdir / "wh-e2e-txt", home, workers=1, batch_size=args.batch_size,
-                    keep_server=KEEP_SERVER_S)
+            e2e.update(_end_to_end_runs(corpus, workdir, home, workers, args.batch_size, keep_server=KEEP_SERVER_S))
         finally:
             stages.stop_kept_server(home)
         report["end_to_end"] = e2e
@@ -206,10 +212,11 @@ def _rate(count, seconds):
     return count / seconds if count and seconds else None
 
 
-def _fixed_cpu(e2e: dict) -> float:
-    """CPU seconds every run pays whatever its size: a run on the five seeds (Prefect's server
-    and client start-up, the flow run, the Parquet copies)."""
-    return e2e["seeds_workers_1"]["cpu_seconds"] if "seeds_workers_1" in e2e else 0.0
+def _fixed(e2e: dict, suffix: str, measure: str = "cpu_seconds") -> float:
+    """What every run pays whatever its size: a run on the five seeds (Prefect's server and
+    client start-up, the flow run, the Parquet copies)."""
+    seeds = e2e.get(f"seeds_workers_1{suffix}")
+    return seeds[measure] if seeds else 0.0
 
 
 def _ratios(report: dict, workers: int) -> dict:
@@ -224,11 +231,13 @@ def _ratios(report: dict, workers: int) -> dict:
                                                      loop["cpu_seconds_by_kind"].get("html", {}).get("extract")), traf_rate)
         html_stage_rate = st.get("per_file_html", {}).get("docs_per_s")
         out["html_cleaning_vs_trafilatura"] = _ratio(html_stage_rate, traf_rate)
-        if "html_workers_1" in e2e:
-            run = e2e["html_workers_1"]
-            out["html_end_to_end_per_core_vs_trafilatura"] = _ratio(_rate(run["files_seen"], run["cpu_seconds"]), traf_rate)
-            out["html_end_to_end_per_core_less_fixed_vs_trafilatura"] = _ratio(
-                _rate(run["files_seen"], run["cpu_seconds"] - _fixed_cpu(e2e)), traf_rate)
+        for suffix in ("", "_server_kept"):
+            run = e2e.get(f"html_workers_1{suffix}")
+            if run:
+                out[f"html_end_to_end_per_core_vs_trafilatura{suffix}"] = _ratio(
+                    _rate(run["files_seen"], run["cpu_seconds"]), traf_rate)
+                out[f"html_end_to_end_per_core_less_fixed_vs_trafilatura{suffix}"] = _ratio(
+                    _rate(run["files_seen"], run["cpu_seconds"] - _fixed(e2e, suffix)), traf_rate)
     cn = comp.get("charset_normalizer")
     if cn:
         out["decode_vs_charset_normalizer"] = _ratio(st["decode"]["docs_per_s"], _rate(cn["files"], cn["cpu_seconds"]))
@@ -236,19 +245,19 @@ def _ratios(report: dict, workers: int) -> dict:
     if ds:
         out["dedup_vs_datasketch"] = _ratio(_rate(loop["documents"], loop["cpu_seconds"]["dedup"]),
                                             _rate(ds["documents"], ds["cpu_seconds"]))
-    if "txt_workers_1" in e2e:
-        run = e2e["txt_workers_1"]
-        out["txt_end_to_end_docs_per_cpu_s"] = _rate(run["files_seen"], run["cpu_seconds"])
-        out["txt_end_to_end_docs_per_cpu_s_less_fixed"] = _rate(run["files_seen"], run["cpu_seconds"] - _fixed_cpu(e2e))
-        out["txt_end_to_end_docs_per_wall_s"] = _rate(run["files_seen"], run["wall_seconds"])
-    if "txt_workers_1_server_kept" in e2e:
-        run = e2e["txt_workers_1_server_kept"]
-        out["txt_end_to_end_docs_per_cpu_s_server_kept"] = _rate(run["files_seen"], run["cpu_seconds"])
-    one, many = e2e.get("all_workers_1"), e2e.get(f"all_workers_{workers}")
-    if one and many and workers > 1:
-        out[f"workers_{workers}_vs_1_wall"] = _ratio(one["wall_seconds"], many["wall_seconds"])
-        fixed = e2e["seeds_workers_1"]["wall_seconds"] if "seeds_workers_1" in e2e else 0.0
-        out[f"workers_{workers}_vs_1_wall_less_fixed"] = _ratio(one["wall_seconds"] - fixed, many["wall_seconds"] - fixed)
+    for suffix in ("", "_server_kept"):
+        run = e2e.get(f"txt_workers_1{suffix}")
+        if run:
+            out[f"txt_end_to_end_docs_per_cpu_s{suffix}"] = _rate(run["files_seen"], run["cpu_seconds"])
+            out[f"txt_end_to_end_docs_per_cpu_s_less_fixed{suffix}"] = _rate(
+                run["files_seen"], run["cpu_seconds"] - _fixed(e2e, suffix))
+            out[f"txt_end_to_end_docs_per_wall_s{suffix}"] = _rate(run["files_seen"], run["wall_seconds"])
+        one, many = e2e.get(f"all_workers_1{suffix}"), e2e.get(f"all_workers_{workers}{suffix}")
+        if one and many and workers > 1:
+            out[f"workers_{workers}_vs_1_wall{suffix}"] = _ratio(one["wall_seconds"], many["wall_seconds"])
+            fixed = _fixed(e2e, suffix, "wall_seconds")
+            out[f"workers_{workers}_vs_1_wall_less_fixed{suffix}"] = _ratio(one["wall_seconds"] - fixed,
+                                                                           many["wall_seconds"] - fixed)
     if "dedup_at_scale" in report:
         out["dedup_at_scale_vs_datasketch"] = report["dedup_at_scale"]["speedup_cpu"]
     startup = report.get("startup")
@@ -359,18 +368,20 @@ def render(report: dict) -> str:
         "txt_end_to_end_docs_per_cpu_s": "text dumps end to end, docs per CPU s (target ≥ 2,000)",
         "txt_end_to_end_docs_per_cpu_s_less_fixed": "  the same, less a run's fixed cost (a run on the 5 seeds)",
         "txt_end_to_end_docs_per_wall_s": "text dumps end to end, docs per wall s, one worker",
-        "txt_end_to_end_docs_per_cpu_s_server_kept": "text dumps end to end, docs per CPU s, Prefect's server kept by the run before",
         "seeds_again_wall_s": "ingest seeds/ again, database exists: wall s (target < 5)",
         "seeds_again_server_kept_wall_s": "ingest seeds/ again, Prefect's server kept by the run before (the default): wall s",
         "seeds_first_run_wall_s": "ingest seeds/ on a fresh machine: wall s",
     }
     for key, value in r.items():
-        if key.startswith("workers_"):
-            label = (f"{key.split('_')[1]} workers / 1 worker, wall time of the same run" + (
-                ", less a run's fixed wall time (the 5 seeds)" if key.endswith("less_fixed") else " (target ≥ 1.7)"))
+        base = key.removesuffix("_server_kept") if key.startswith(("html_end", "txt_end", "workers_")) else key
+        if base.startswith("workers_"):
+            label = (f"{base.split('_')[1]} workers / 1 worker, wall time of the same run" + (
+                ", less a run's fixed wall time (the 5 seeds)" if base.endswith("less_fixed") else " (target ≥ 1.7)"))
         else:
-            label = labels.get(key) or key.replace("_", " ")
-        lines.append(f"  {label:<72} {_f(value, 2)}")
+            label = labels.get(base) or base.replace("_", " ")
+        if base != key:
+            label += " [server kept]"
+        lines.append(f"  {label:<86} {_f(value, 2)}")
     return "\n".join(lines)
 
 
