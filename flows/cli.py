@@ -6,8 +6,10 @@ Prefect is imported only by the commands that run a flow, so `--help` and `sql` 
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -284,5 +286,40 @@ from flows.schedule import schedule; main.add_command(schedule)  # noqa: E402, E
 from flows.cli_inspect import schema, show, stats; main.add_command(show); main.add_command(stats); main.add_command(schema)  # noqa: E402, E702
 
 
+def run() -> None:
+    """The `docarchive` command: `main`, then an exit that skips the interpreter's teardown.
+
+    A process that imported Prefect spends ~0.45 s after its last line freeing thousands of
+    modules and objects (`import flows.ingest` then exit: 2.82 s, with `os._exit` 2.36 s;
+    medians of 6, 2-core machine). Nothing is left for that teardown to do: archive connections
+    close at every commit, the other threads are joined and the atexit handlers (Prefect's,
+    the temporary server's stop) run here, and the output is flushed. An uncaught exception
+    takes the normal way out, traceback and all.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exiting:
+        code = _exit_code(exiting)
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`docarchive sql … | head`) or stream
+            pass
+    os._exit(code)
+
+
+def _exit_code(exiting: SystemExit) -> int:
+    """The status `sys.exit(x)` would give: None is 0, a number itself, else print it and 1."""
+    if exiting.code is None or isinstance(exiting.code, int):
+        return exiting.code or 0
+    print(exiting.code, file=sys.stderr)
+    return 1
+
+
 if __name__ == "__main__":
-    main()
+    run()
