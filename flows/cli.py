@@ -301,9 +301,11 @@ def run() -> None:
         code = 0
     except SystemExit as exiting:
         code = _exit_code(exiting)
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
+    if not (hasattr(threading, "_shutdown") and hasattr(atexit, "_run_exitfuncs")):
+        sys.exit(code)  # not CPython: the normal way out
+    # What the interpreter itself runs first on its way out, in its order: the executors'
+    # exit hooks and the join of every other non-daemon thread, then the atexit handlers.
+    threading._shutdown()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
