@@ -390,12 +390,13 @@ class _Block:
 
     __slots__ = ("text", "owner", "chain", "weight", "link_weight", "value", "list_value", "teaser")
 
-    def __init__(self, text: str, owner: etree._Element, link_text: str):
+    def __init__(self, text: str, owner: etree._Element, link_text: str, weights: tuple[float, float] | None = None):
         self.text = text
         self.owner = owner
         self.chain: list[etree._Element] = []
-        self.weight = _weight(text)
-        self.link_weight = min(_weight(link_text), self.weight) if link_text else 0.0
+        # `weights`: (_weight(text), _weight(link_text)) when the caller weighed many at once
+        self.weight, link_weight = weights or (_weight(text), _weight(link_text) if link_text else 0.0)
+        self.link_weight = min(link_weight, self.weight) if link_text else 0.0
         self.value = 0.0
         self.list_value = 0.0
         self.teaser = False
@@ -879,7 +880,7 @@ def _segment(body: etree._Element) -> list[_Block]:
     >>> [b.text for b in _segment(_body(_parse('<pre>一盏灯\\n  一本书</pre>')))]
     ['一盏灯\\n一本书']
     """
-    blocks: list[_Block] = []
+    found: list[tuple[str, etree._Element, str]] = []  # (text, owner, link text), made blocks at the end
     parts: list[str] = []
     link_parts: list[str] = []
     owners: list[etree._Element] = []
@@ -893,7 +894,7 @@ def _segment(body: etree._Element) -> list[_Block]:
             raw = "".join(parts)
             text = "\n".join(filter(None, map(_normalize_ws, raw.split("\n")))) if keep_lines else _normalize_ws(raw)
             if text:
-                blocks.append(_Block(text, owners[-1], "".join(link_parts)))
+                found.append((text, owners[-1], "".join(link_parts)))
             parts.clear()
             link_parts.clear()
         keep_lines = False
@@ -925,7 +926,9 @@ def _segment(body: etree._Element) -> list[_Block]:
             if el is not body and el.tail:
                 add(el.tail)
     flush()
-    return blocks
+    weights = _weights([text for text, _, _ in found] + [link for _, _, link in found])
+    return [_Block(text, owner, link, (weight, link_weight))
+            for (text, owner, link), weight, link_weight in zip(found, weights, weights[len(found):])]
 
 
 def _join_printed_lines(blocks: list[_Block]) -> list[_Block]:
@@ -1584,6 +1587,26 @@ def _weight(text: str) -> float:
         cjk = len(_NOT_CJK.sub("", text))
         latin = len(_NOT_LATIN.sub("", text))
     return round(cjk + _LATIN_WEIGHT * latin, 1)
+
+
+def _weights(texts: list[str]) -> list[float]:
+    """`_weight` of each text, counted in one NumPy pass over all of them: a page's ~90 block
+    and link texts of ~50 characters cost ~5 µs each through the regexes, ~0.05 ms in all here.
+
+    >>> _weights(["2024年科技工作 plan", "", "首页"]) == [_weight("2024年科技工作 plan"), 0.0, _weight("首页")]
+    True
+    """
+    if not texts:
+        return []
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+    ends = np.cumsum([len(text) for text in texts])
+    starts = ends - [len(text) for text in texts]
+
+    def counts(ranges: tuple[tuple[int, int], ...]) -> list[int]:
+        running = np.concatenate(([0], np.cumsum(_in_ranges(codes, ranges), dtype=np.int64)))
+        return (running[ends] - running[starts]).tolist()
+
+    return [round(cjk + _LATIN_WEIGHT * latin, 1) for cjk, latin in zip(counts(_CJK_RANGES), counts(_LATIN_RANGES))]
 
 
 def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
