@@ -398,10 +398,14 @@ class Archive:
 
     # --- Parquet copies ------------------------------------------------------------------
     def write_parquet_copies(self) -> list[Path]:
-        """Snapshot every table to `<warehouse>/parquet/<table>.parquet`, atomically per file.
+        """Snapshot every table to `<warehouse>/parquet/<table>.parquet`, atomically per file;
+        return the files written.
 
         Each file is written under a temporary name and renamed over the old one, so a reader
-        (or a kill) never sees half a file.
+        (or a kill) never sees half a file. A copy whose table has not changed since it was
+        written stays as it is: each file records its table's state (`_table_state`) in its
+        footer, and a scheduled run that finds nothing new rewrites only `runs.parquet`
+        instead of the whole archive.
         """
         self.parquet_dir.mkdir(parents=True, exist_ok=True)
         self._remove_stale_temporaries()
@@ -409,9 +413,13 @@ class Archive:
         with self.connect(read_only=True) as con:
             for table in EXPORTED_TABLES:
                 final = self.parquet_dir / f"{table}.parquet"
+                state = _table_state(con, table)
+                if _recorded_state(con, final) == state:
+                    continue
                 temporary = final.with_name(f".{table}.parquet.tmp-{os.getpid()}")
                 con.execute(
-                    f"COPY (SELECT * FROM {table}) TO '{temporary}' (FORMAT parquet, COMPRESSION zstd)"
+                    f"COPY (SELECT * FROM {table}) TO '{temporary}' "
+                    f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{_STATE_KEY}: '{state}'}})"
                 )
                 os.replace(temporary, final)
                 written.append(final)
@@ -423,6 +431,37 @@ class Archive:
             pid = path.name.rpartition("-")[2]
             if pid.isdigit() and not _process_exists(int(pid)):
                 path.unlink(missing_ok=True)
+
+
+_STATE_KEY = "docarchive_table_state"
+
+
+def _table_state(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """What a table holds, in a few bytes: its columns, its row count and a hash of its rows.
+
+    Rows are hashed without `text`: a document's text never changes once stored (its doc_id
+    names it), and leaving it out keeps the check at milliseconds for a large archive.
+    """
+    columns = [row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()]
+    hashed = "* EXCLUDE (text)" if "text" in columns else "*"
+    rows, digest = con.execute(f"SELECT count(*), coalesce(bit_xor(hash(*COLUMNS({hashed}))), 0) FROM {table}").fetchone()
+    return f"v1 {rows} {digest} {','.join(columns)}"
+
+
+def _recorded_state(con: duckdb.DuckDBPyConnection, copy: Path) -> str | None:
+    """The table state a Parquet copy was written from, or None: no copy, an older or damaged
+    one, or one whose row count is no longer the state's (rewritten by another tool)."""
+    if not copy.exists():
+        return None
+    try:
+        found = con.execute("SELECT value FROM parquet_kv_metadata(?) WHERE key = ?", [str(copy), _STATE_KEY]).fetchone()
+        rows = con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [str(copy)]).fetchone()[0]
+    except duckdb.Error:
+        return None
+    state = found[0].decode("utf-8", "replace") if found else ""
+    return state if state.split(" ")[1:2] == [str(rows)] else None
 
 
 def _process_exists(pid: int) -> bool:
