@@ -888,44 +888,50 @@ def _segment(body: etree._Element) -> list[_Block]:
     in_pre = 1 if len(body) == 0 else 0
     keep_lines = False
 
-    def flush() -> None:
+    def flush() -> None:  # called only with parts to flush
         nonlocal keep_lines
-        if parts:
-            raw = "".join(parts)
-            text = "\n".join(filter(None, map(_normalize_ws, raw.split("\n")))) if keep_lines else _normalize_ws(raw)
-            if text:
-                found.append((text, owners[-1], "".join(link_parts)))
-            parts.clear()
-            link_parts.clear()
+        raw = "".join(parts)
+        text = "\n".join(filter(None, map(_normalize_ws, raw.split("\n")))) if keep_lines else _normalize_ws(raw)
+        if text:
+            found.append((text, owners[-1], "".join(link_parts)))
+        parts.clear()
+        link_parts.clear()
         keep_lines = False
 
-    def add(text: str) -> None:
-        nonlocal keep_lines
-        keep_lines = keep_lines or bool(in_pre)
-        parts.append(text)
-        if in_link:
-            link_parts.append(text)
-
+    # The loop runs for every element of the page: adding a text is written out in it, not
+    # called (a fifth of the function's time went to calls).
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag
         if event == "start":
             if tag in _BLOCK_TAGS or tag == "br":
-                flush()
-                if tag != "br":
-                    owners.append(el)
-            in_link += tag == "a"
-            in_pre += tag == "pre"
-            if el.text and tag != "br":
-                add(el.text)
+                if parts:
+                    flush()
+                if tag == "br":
+                    continue
+                owners.append(el)
+            if tag == "a":
+                in_link += 1
+            elif tag == "pre":
+                in_pre += 1
+            text = el.text
         else:
-            in_link -= tag == "a"
-            in_pre -= tag == "pre"
             if tag in _BLOCK_TAGS:
-                flush()
+                if parts:
+                    flush()
                 owners.pop()
-            if el is not body and el.tail:
-                add(el.tail)
-    flush()
+            if tag == "a":
+                in_link -= 1
+            elif tag == "pre":
+                in_pre -= 1
+            text = el.tail if el is not body else None
+        if text:
+            parts.append(text)
+            if in_pre:
+                keep_lines = True
+            if in_link:
+                link_parts.append(text)
+    if parts:
+        flush()
     weights = _weights([text for text, _, _ in found] + [link for _, _, link in found])
     return [_Block(text, owner, link, (weight, link_weight))
             for (text, owner, link), weight, link_weight in zip(found, weights, weights[len(found):])]
