@@ -163,24 +163,18 @@ def _is_gb2312_hanzi(char: str) -> bool:
         return False
 
 
-_NOT_HANZI = re.compile("[^\u4e00-\u9fff]+")
-_gb2312_hanzi: re.Pattern[str] | None = None
+_gb2312_hanzi: np.ndarray | None = None
 
 
-def _common_hanzi() -> re.Pattern[str]:
-    """A character class of the hanzi of U+4E00–U+9FFF that GB2312 has, found once by
-    `_is_gb2312_hanzi`: one regex pass counts them, instead of an encode (and an exception for
-    each rare one) per character tested."""
+def _common_hanzi() -> np.ndarray:
+    """Per BMP code point: is it one of the hanzi of U+4E00–U+9FFF that GB2312 has? Found
+    once by `_is_gb2312_hanzi`; then a text's hanzi are counted by one lookup, not an encode
+    (and an exception for each rare one) per character."""
     global _gb2312_hanzi
     if _gb2312_hanzi is None:
-        common = [cp for cp in range(0x4E00, 0xA000) if _is_gb2312_hanzi(chr(cp))]
-        ranges: list[list[int]] = []
-        for cp in common:
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-        _gb2312_hanzi = re.compile("[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+")
+        table = np.zeros(0x10000, bool)
+        table[[cp for cp in range(0x4E00, 0xA000) if _is_gb2312_hanzi(chr(cp))]] = True
+        _gb2312_hanzi = table
     return _gb2312_hanzi
 
 
@@ -188,18 +182,20 @@ def reads_as_simplified_chinese(text: str, sample: int = 2000) -> bool:
     """True when the CJK characters of `text` are mostly the 6,763 common GB2312 hanzi.
 
     Big5 (traditional) bytes decode as GB18030 without any error, but into a soup of rare
-    characters; real GBK text keeps well over 90 % of its hanzi inside GB2312.
+    characters; real GBK text keeps well over 90 % of its hanzi inside GB2312. The first
+    `sample` hanzi of the text's first `4 * sample` characters decide.
 
     >>> reads_as_simplified_chinese("同志们：今年全市科技工作取得显著成绩。")
     True
     >>> reads_as_simplified_chinese("同志們：今年全市科技工作取得顯著成績。".encode("big5").decode("gb18030"))
     False
     """
-    hanzi = _NOT_HANZI.sub("", text[: sample * 4])[:sample]
-    if not hanzi:
+    # An array, not a regex that deletes the rest: 8,000 characters in ~20 µs instead of ~230.
+    codes = np.frombuffer(text[: sample * 4].encode("utf-32-le"), np.uint32)
+    hanzi = codes[(codes >= 0x4E00) & (codes <= 0x9FFF)][:sample]
+    if hanzi.size == 0:
         return False
-    common = len(hanzi) - len(_common_hanzi().sub("", hanzi))
-    return common / len(hanzi) >= 0.9
+    return bool(np.count_nonzero(_common_hanzi()[hanzi]) / hanzi.size >= 0.9)
 
 
 def _looks_like_utf16_or_32(raw: bytes) -> str | None:
@@ -271,6 +267,9 @@ def detect_and_decode(raw: bytes, *, is_html: bool = False) -> Decoded:
     return _decode_with_charset_normalizer(raw)
 
 
+_NEARLY_UTF8_HEAD = 1024
+
+
 def _nearly_utf8(raw: bytes) -> str | None:
     """UTF-8 with a few damaged bytes (a page cut mid-character, a stray byte), or None.
 
@@ -282,6 +281,16 @@ def _nearly_utf8(raw: bytes) -> str | None:
     >>> _nearly_utf8("同志们:今年全市科技工作取得显著成绩。".encode("gbk")) is None
     True
     """
+    # Text in another encoding is damage from its first bytes on, and decoding all of it with
+    # replacements costs ~20 µs a KB: a head too damaged for the whole file ever to pass ends
+    # it, counting every byte after the head as if it were clean two-byte UTF-8.
+    # (A character cut at the head's end is left out of it, not counted as damage.)
+    head = codecs.getincrementaldecoder("utf-8")("replace").decode(raw[:_NEARLY_UTF8_HEAD], final=False)
+    damaged = head.count("\ufffd")
+    rest = max(0, len(raw) - _NEARLY_UTF8_HEAD)
+    wide_at_most = len(head) - len(head.encode("ascii", "ignore")) - damaged + rest // 2 + 1
+    if damaged > max(8, wide_at_most // 50) or wide_at_most < 10 * damaged:
+        return None
     text = raw.decode("utf-8", errors="replace")
     damaged = text.count("\ufffd")
     # characters above U+007F: all but the ASCII ones (counted in C, not one by one in Python)

@@ -112,3 +112,50 @@ def test_normalizing_a_long_text_by_array_is_normalizing_it_by_regex(text):
     padded = text + "。" * encoding._BY_ARRAY_CHARS
     assert encoding.normalize_text(padded) == by_regex(unicodedata.normalize("NFC", padded))
     assert encoding.normalize_text(text) == by_regex(unicodedata.normalize("NFC", text))
+
+
+_MIXED_BYTES = st.lists(st.one_of(
+    st.text(HANZI, max_size=400).map(lambda t: t.encode("utf-8")),
+    st.text(HANZI, max_size=400).map(lambda t: t.encode("gb18030")),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300).map(str.encode),
+    st.binary(max_size=12),
+), max_size=12).map(b"".join)
+
+
+# Clean UTF-8, then damage, then clean UTF-8 again, in sizes around the decision's boundaries.
+_DAMAGED_HEADS = st.builds(
+    lambda before, bad, damage, after: "同".encode() * before + bad * damage + "科".encode() * after,
+    st.integers(0, 400), st.sampled_from([b"\xff", "科".encode("gbk"), b"\xe7\xa7"]), st.integers(0, 300),
+    st.integers(0, 9000),
+)
+
+
+@SLOW
+@given(st.one_of(_MIXED_BYTES, _DAMAGED_HEADS))
+def test_nearly_utf8_decides_as_decoding_the_whole_file_would(raw):
+    """`_nearly_utf8` gives up after a damaged head only when the whole file would fail too."""
+    from cleaners import encoding
+
+    text = raw.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    wide = len(text) - len(text.encode("ascii", "ignore")) - damaged
+    whole = text if damaged <= max(8, wide // 50) and wide >= 10 * damaged else None
+    assert encoding._nearly_utf8(raw) == whole
+
+
+# Common hanzi (的), rare ones outside GB2312 (丂) and other characters, in runs of any length:
+# texts on both sides of the 90 % line, with their hanzi before and after the sample's end.
+_HANZI_MIXES = st.lists(st.tuples(st.sampled_from(["的", "丂", "a", "。", "\U00020000"]), st.integers(0, 5000)),
+                        max_size=6).map(lambda runs: "".join(char * count for char, count in runs))
+
+
+@SLOW
+@given(st.one_of(_HANZI_MIXES, st.text(st.one_of(HANZI, st.characters(min_codepoint=0x20, max_codepoint=0xFFFF,
+                                                                          exclude_categories=("Cs",))), max_size=9000)))
+def test_the_simplified_chinese_check_counts_as_the_gb2312_codec_does(text):
+    """The code-point table agrees with asking the GB2312 codec about each hanzi."""
+    from cleaners import encoding
+
+    hanzi = [c for c in text[:8000] if "\u4e00" <= c <= "\u9fff"][:2000]
+    expected = bool(hanzi) and sum(encoding._is_gb2312_hanzi(c) for c in hanzi) / len(hanzi) >= 0.9
+    assert encoding.reads_as_simplified_chinese(text) == expected
