@@ -326,12 +326,12 @@ def _decode_with_charset_normalizer(raw: bytes) -> Decoded:
 # array's fixed cost loses.
 _BY_ARRAY_CHARS = 1000
 _DROPPED = 0xFFFFFFFF
-_SPACE_RUNS = re.compile(" {2,}")
 _character_map: np.ndarray | None = None
 
 
 def _map_characters(text: str) -> str:
-    """The regexes' work on a text without \\r: separators to \\n, invisibles out, spaces to " "."""
+    """The regexes' work on a text without \\r: separators to \\n, invisibles out, spaces to " ",
+    and a run of spaces to one (in the array too: a regex for the runs cost more than the rest)."""
     global _character_map
     if _character_map is None:
         table = np.arange(0x10000, dtype=np.uint32)
@@ -351,7 +351,9 @@ def _map_characters(text: str) -> str:
         mapped[bmp] = _character_map[codes[bmp]]
     else:
         mapped = _character_map[codes]
-    return mapped[mapped != _DROPPED].tobytes().decode("utf-32-le")
+    mapped = mapped[mapped != _DROPPED]
+    after_space = (mapped[1:] == 0x20) & (mapped[:-1] == 0x20)
+    return mapped[np.concatenate(([True], ~after_space))[: mapped.size]].tobytes().decode("utf-32-le")
 
 
 def normalize_text(text: str) -> str:
@@ -366,7 +368,6 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if len(text) >= _BY_ARRAY_CHARS:
         text = _map_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
-        text = _SPACE_RUNS.sub(" ", text)
     else:
         text = _LINE_BREAKS.sub("\n", text)
         text = _INVISIBLE.sub("", text)
