@@ -114,7 +114,8 @@ def _extract_page(text: str, is_html: bool) -> _Page:
     from cleaners.html import extract_html  # imported here: text dumps never pay for lxml
 
     page = extract_html(text)
-    lines = [line for block in page.blocks for line in _lines_of(block)]
+    # normalized as one text: a page's ~30 blocks one by one cost 3-4 times as much
+    lines = _lines_of("\n".join(page.blocks))
     return _Page(lines, page.title, page.source_url, page.site, page.published_at, page.is_truncated, list(page.removals))
 
 

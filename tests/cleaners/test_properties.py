@@ -159,3 +159,14 @@ def test_the_simplified_chinese_check_counts_as_the_gb2312_codec_does(text):
     hanzi = [c for c in text[:8000] if "\u4e00" <= c <= "\u9fff"][:2000]
     expected = bool(hanzi) and sum(encoding._is_gb2312_hanzi(c) for c in hanzi) / len(hanzi) >= 0.9
     assert encoding.reads_as_simplified_chinese(text) == expected
+
+
+@SLOW
+@given(st.lists(st.lists(st.one_of(st.characters(exclude_categories=("Cs",)),
+                                   st.sampled_from(["\r", "\n", " ", "\u3000", "\u200b", "\u0301", "科", "\u2028"])),
+                         max_size=120).map("".join), max_size=30))
+def test_an_html_pages_blocks_normalize_as_one_text_as_they_do_one_by_one(blocks):
+    """`_extract_page` normalizes a page's blocks joined by line breaks, in one pass."""
+    from cleaners.pipeline import _lines_of
+
+    assert _lines_of("\n".join(blocks)) == [line for block in blocks for line in _lines_of(block)]
