@@ -254,12 +254,15 @@ _CJK_LINE_BREAK = re.compile(
     r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])[ \t\r\n]*\n[ \t\r\n]*(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])"
 )
 _SPACES = re.compile(r"\s+")
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls (but tab and line breaks) and DEL. In UTF-8 each is one byte that no other
+# character's encoding holds, so deleting these bytes from the encoded page deletes exactly those
+# characters: `bytes.translate` does it ~20x faster than a regex over the text (1 ms a real page).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # `&#1;`, `&#x1f`…: a character reference to a C0 control, which libxml2 decodes into the tree
 # and lxml then refuses to store ("All strings must be XML compatible"): the page failed with
 # an internal error. Controls are never text, so their references go with them.
 _CONTROL_REFERENCE = re.compile(
-    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?")
+    rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_PARTS = re.compile(r"[^a-z0-9]+")
@@ -497,7 +500,7 @@ def _parse(html: str) -> etree._Element:
     '同志们'
     """
     # Control characters are never text, and lxml refuses them in any text it is given back.
-    data = _CONTROL_REFERENCE.sub("", _CONTROL_CHARS.sub("", html)).encode("utf-8", "replace")
+    data = _CONTROL_REFERENCE.sub(b"", html.encode("utf-8", "replace").translate(None, _CONTROL_BYTES))
     # Plain etree elements: lxml.html's element classes cost a Python call per element visited.
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                               collect_ids=False, default_doctype=False)

@@ -170,3 +170,21 @@ def test_an_html_pages_blocks_normalize_as_one_text_as_they_do_one_by_one(blocks
     from cleaners.pipeline import _lines_of
 
     assert _lines_of("\n".join(blocks)) == [line for block in blocks for line in _lines_of(block)]
+
+
+@SLOW
+@given(st.lists(st.sampled_from(["&", "#", "x", "X", "0", "1", "2", "3", "9", "a", "f", ";", "\x00", "\x01", "\x1f",
+                                 "\x7f", "\t", "\n", "科", "\ud800", "é", "\x85", "&#"]), max_size=40).map("".join))
+def test_control_characters_leave_the_encoded_page_as_they_would_the_text(html):
+    """`_parse` deletes C0 controls from the page's UTF-8 bytes, then references to them: the
+    same bytes as deleting the characters from the text first (a control can join the two
+    halves of a reference: "&#\\x001;")."""
+    import re
+
+    from cleaners import html as extractor
+
+    controls = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    references = re.compile(extractor._CONTROL_REFERENCE.pattern.decode("ascii"))
+    from_text = references.sub("", controls.sub("", html)).encode("utf-8", "replace")
+    from_bytes = extractor._CONTROL_REFERENCE.sub(b"", html.encode("utf-8", "replace").translate(None, extractor._CONTROL_BYTES))
+    assert from_bytes == from_text
