@@ -1589,13 +1589,8 @@ def _weight(text: str) -> float:
     8.2
     """
     if len(text) >= _WEIGHT_BY_ARRAY_CHARS:
-        codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        cjk = int(np.count_nonzero(_in_ranges(codes, _CJK_RANGES)))
-        latin = int(np.count_nonzero(_in_ranges(codes, _LATIN_RANGES)))
-    else:
-        cjk = len(_NOT_CJK.sub("", text))
-        latin = len(_NOT_LATIN.sub("", text))
-    return round(cjk + _LATIN_WEIGHT * latin, 1)
+        return _weights([text])[0]
+    return round(len(_NOT_CJK.sub("", text)) + _LATIN_WEIGHT * len(_NOT_LATIN.sub("", text)), 1)
 
 
 def _weights(texts: list[str]) -> list[float]:
@@ -1608,8 +1603,9 @@ def _weights(texts: list[str]) -> list[float]:
     if not texts:
         return []
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-    ends = np.cumsum([len(text) for text in texts])
-    starts = ends - [len(text) for text in texts]
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
 
     def counts(ranges: tuple[tuple[int, int], ...]) -> list[int]:
         running = np.concatenate(([0], np.cumsum(_in_ranges(codes, ranges), dtype=np.int64)))
